@@ -1,0 +1,1 @@
+//! Smithy JSON AST in, formatted Rust files out.

@@ -1,0 +1,26 @@
+//! Protocol-generic runtime for clients generated from Smithy models that speak
+//! `awsJson1_0` / `awsJson1_1`.
+//!
+//! Generated crates describe each operation through [`Operation`] and their service through
+//! [`ServiceInfo`]; everything that does not depend on a model's shapes lives here: request
+//! dispatch, SigV4 signing, credentials and region resolution, endpoint rules, retries,
+//! timeouts and the error model.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod operation;
+pub mod primitives;
+pub mod serde_fmt;
+
+pub use error::{BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, Unhandled};
+pub use operation::{Operation, ServiceInfo};
+pub use primitives::{Blob, DateTime, Document, UnknownValue};
+
+/// Re-exported so generated code needs no direct dependency on these crates.
+#[doc(hidden)]
+pub mod export {
+    pub use futures_util;
+    pub use serde;
+    pub use serde_json;
+}
