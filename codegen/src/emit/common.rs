@@ -1,0 +1,118 @@
+//! Token helpers shared by the emitters.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::plan::{Field, RustType};
+
+/// An identifier, raw (`r#type`) when the name says so.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `#[doc = "..."]` attributes, one per Markdown line.
+pub fn doc_attrs(lines: &[String]) -> TokenStream {
+    let docs = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! { #( #[doc = #docs] )* }
+}
+
+/// Docs, or a fallback sentence when the model has none.
+pub fn docs_or(lines: &[String], fallback: &str) -> TokenStream {
+    if lines.is_empty() {
+        doc_attrs(&[fallback.to_string()])
+    } else {
+        doc_attrs(lines)
+    }
+}
+
+/// `#[deprecated(note = ...)]` when deprecated.
+pub fn deprecated_attr(note: &Option<String>) -> TokenStream {
+    match note {
+        Some(n) => quote! { #[deprecated(note = #n)] },
+        None => quote! {},
+    }
+}
+
+/// The Rust type of a value.
+pub fn ty(t: &RustType) -> TokenStream {
+    match t {
+        RustType::String => quote! { String },
+        RustType::Bool => quote! { bool },
+        RustType::I8 => quote! { i8 },
+        RustType::I16 => quote! { i16 },
+        RustType::I32 => quote! { i32 },
+        RustType::I64 => quote! { i64 },
+        RustType::F32 => quote! { f32 },
+        RustType::F64 => quote! { f64 },
+        RustType::I128 => quote! { i128 },
+        RustType::Blob => quote! { crate::primitives::Blob },
+        RustType::DateTime => quote! { crate::primitives::DateTime },
+        RustType::Document => quote! { crate::primitives::Document },
+        RustType::List(item, sparse) => {
+            let item = ty(item);
+            if *sparse {
+                quote! { Vec<Option<#item>> }
+            } else {
+                quote! { Vec<#item> }
+            }
+        }
+        RustType::Map(value, sparse) => {
+            let value = ty(value);
+            if *sparse {
+                quote! { std::collections::HashMap<String, Option<#value>> }
+            } else {
+                quote! { std::collections::HashMap<String, #value> }
+            }
+        }
+        RustType::Named(name) => {
+            let name = format_ident!("{}", name);
+            quote! { crate::types::#name }
+        }
+    }
+}
+
+/// The type of a field as stored in a struct or builder: `Option<T>`, `Option<Box<T>>` or `T`.
+pub fn field_ty(f: &Field) -> TokenStream {
+    let inner = ty(&f.ty);
+    let inner = if f.boxed { quote! { Box<#inner> } } else { inner };
+    if f.optional {
+        quote! { Option<#inner> }
+    } else {
+        inner
+    }
+}
+
+/// Serde attributes for a struct field: wire name, absence, and non-default wire formats.
+pub fn serde_field_attrs(f: &Field) -> TokenStream {
+    let wire = &f.wire_name;
+    let fmt = |m: &str| format!("::awsjson_runtime::serde_fmt::{m}");
+    if f.optional {
+        let with = match (&f.ty, f.timestamp_format.as_deref()) {
+            (RustType::DateTime, Some("date-time")) => Some(("with", fmt("date_time"))),
+            (RustType::DateTime, Some("http-date")) => Some(("with", fmt("http_date"))),
+            (RustType::F32 | RustType::F64, _) => Some(("with", fmt("float_opt"))),
+            (RustType::List(_, false), _) => Some(("deserialize_with", fmt("dense_list"))),
+            (RustType::Map(_, false), _) => Some(("deserialize_with", fmt("dense_map"))),
+            _ => None,
+        };
+        match with {
+            Some(("with", path)) => quote! { #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none", with = #path)] },
+            Some((_, path)) => {
+                quote! { #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none", deserialize_with = #path)] }
+            }
+            None => quote! { #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")] },
+        }
+    } else if f.ty.is_float() {
+        let path = fmt("float");
+        quote! { #[serde(rename = #wire, default, with = #path)] }
+    } else {
+        let path = fmt("null_as_default");
+        quote! { #[serde(rename = #wire, default, deserialize_with = #path)] }
+    }
+}
+
+/// Text shown in place of sensitive values.
+pub const REDACTED: &str = "*** Sensitive Data Redacted ***";

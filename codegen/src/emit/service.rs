@@ -1,0 +1,260 @@
+//! Crate-level files: `lib.rs`, `client.rs`, `config.rs`, `error.rs`, `primitives.rs`,
+//! `service.rs` and the module indexes.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::common::{doc_attrs, docs_or};
+use crate::naming::{module_name, type_name};
+use crate::plan::{Plan, TypeDef};
+
+/// `src/lib.rs`.
+pub fn lib_rs(plan: &Plan) -> TokenStream {
+    let mut docs = vec![format!("Client for {} (API version {}).", plan.service.title, plan.service.version), String::new()];
+    docs.extend(plan.service.docs.iter().cloned());
+    docs.extend([
+        String::new(),
+        "Generated from the service's Smithy model; every call goes through [`Client`].".to_string(),
+    ]);
+    let inner_docs = docs.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! {
+        #( #![doc = #inner_docs] )*
+        #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
+        #![allow(deprecated)]
+
+        pub mod client;
+        pub mod config;
+        pub mod error;
+        pub mod operation;
+        pub mod primitives;
+        pub mod types;
+        mod service;
+
+        pub use client::Client;
+        pub use config::Config;
+        pub use error::Error;
+    }
+}
+
+/// `src/client.rs`.
+pub fn client_rs(plan: &Plan) -> TokenStream {
+    let title = &plan.service.title;
+    let client_doc = format!(" A client for {title}. Cheap to clone; clones share connections and configuration.");
+    let methods = plan.operations.iter().map(|op| {
+        let method = format_ident!("{}", op.method);
+        let module = format_ident!("{}", op.method);
+        let fluent = format_ident!("{}FluentBuilder", type_name(&op.name));
+        let docs = docs_or(&op.docs, &format!("Calls the `{}` operation.", op.name));
+        let deprecated = super::common::deprecated_attr(&op.deprecated);
+        let hint = doc_attrs(&[String::new(), format!("Set the input with the builder's methods, then call `send()`; see [`crate::operation::{}`].", op.method)]);
+        quote! {
+            #docs
+            #hint
+            #deprecated
+            pub fn #method(&self) -> crate::operation::#module::#fluent {
+                crate::operation::#module::#fluent::new(self.handle.clone())
+            }
+        }
+    });
+    quote! {
+        #![doc = " The service client."]
+
+        #[doc = #client_doc]
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            handle: ::awsjson_runtime::client::Handle,
+        }
+
+        impl Client {
+            /// Creates a client from an explicit configuration.
+            pub fn new(config: crate::Config) -> Self {
+                Self { handle: ::awsjson_runtime::client::Handle::new(config, &crate::service::SERVICE) }
+            }
+
+            /// Creates a client configured from the environment and shared config files, as the
+            /// AWS CLI does (region, credentials, endpoint URL, retry settings).
+            pub async fn from_env() -> Self {
+                Self::new(crate::config::load_from_env().await)
+            }
+
+            /// The configuration this client was made with.
+            pub fn config(&self) -> &crate::Config {
+                self.handle.config()
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+/// `src/config.rs`.
+pub fn config_rs() -> TokenStream {
+    quote! {
+        #![doc = " Client configuration: region, credentials, endpoint, retries and timeouts."]
+
+        pub use ::awsjson_runtime::config::{load_from_env, Config, ConfigBuilder, ConfigLoader, TimeoutConfig};
+        pub use ::awsjson_runtime::credentials::{
+            Credentials, CredentialsError, DefaultCredentialsChain, EnvironmentVariableCredentialsProvider,
+            ProfileFileCredentialsProvider, ProvideCredentials,
+        };
+        pub use ::awsjson_runtime::region::Region;
+        pub use ::awsjson_runtime::retry::RetryConfig;
+    }
+}
+
+/// `src/primitives.rs`.
+pub fn primitives_rs() -> TokenStream {
+    quote! {
+        #![doc = " Value types used by the generated shapes."]
+
+        pub use ::awsjson_runtime::{Blob, DateTime, Document, UnknownValue};
+    }
+}
+
+/// `src/error.rs`: the runtime's error model plus one enum over every modelled error.
+pub fn error_rs(plan: &Plan) -> TokenStream {
+    let variants = plan.errors.iter().map(|e| {
+        let name = format_ident!("{}", e.name);
+        let docs = docs_or(&e.docs, &format!("The `{}` error.", e.shape_id));
+        quote! { #docs #name(crate::types::error::#name), }
+    });
+    let names: Vec<_> = plan.errors.iter().map(|e| format_ident!("{}", e.name)).collect();
+    let from_ops = plan.operations.iter().map(|op| {
+        let module = format_ident!("{}", op.method);
+        let op_error = format_ident!("{}Error", type_name(&op.name));
+        let arms = op.errors.iter().map(|e| {
+            let v = format_ident!("{}", e.variant);
+            let t = format_ident!("{}", e.type_name);
+            quote! { crate::operation::#module::#op_error::#v(e) => Error::#t(e), }
+        });
+        quote! {
+            impl From<crate::operation::#module::#op_error> for Error {
+                fn from(err: crate::operation::#module::#op_error) -> Self {
+                    match err {
+                        #(#arms)*
+                        crate::operation::#module::#op_error::Unhandled(e) => Error::Unhandled(e),
+                    }
+                }
+            }
+
+            impl From<::awsjson_runtime::SdkError<crate::operation::#module::#op_error>> for Error {
+                fn from(err: ::awsjson_runtime::SdkError<crate::operation::#module::#op_error>) -> Self {
+                    match err {
+                        ::awsjson_runtime::SdkError::ServiceError(e) => e.err.into(),
+                        other => Error::Other(Box::new(other)),
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        #![doc = " Errors: the runtime's error model, and [`Error`], which any operation's error converts into."]
+
+        pub use ::awsjson_runtime::{BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, Unhandled};
+
+        /// Every modelled error of the service, plus unmodelled and non-service failures, so that
+        /// code calling several operations can use one error type with `?`.
+        #[non_exhaustive]
+        #[derive(Debug)]
+        pub enum Error {
+            #(#variants)*
+            /// An error code the model does not describe.
+            Unhandled(Unhandled),
+            /// A failure before a service answer could be read (construction, timeout, I/O, unreadable response).
+            Other(Box<dyn std::error::Error + Send + Sync + 'static>),
+        }
+
+        impl std::fmt::Display for Error {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #( Error::#names(e) => std::fmt::Display::fmt(e, f), )*
+                    Error::Unhandled(e) => std::fmt::Display::fmt(e, f),
+                    Error::Other(e) => std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+
+        impl std::error::Error for Error {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    #( Error::#names(e) => Some(e), )*
+                    Error::Unhandled(e) => Some(e),
+                    Error::Other(e) => Some(e.as_ref()),
+                }
+            }
+        }
+
+        #(#from_ops)*
+    }
+}
+
+/// `src/service.rs`: what the runtime needs to know about the service.
+pub fn service_rs(plan: &Plan) -> Result<TokenStream, String> {
+    let s = &plan.service;
+    let rule_set_json = serde_json::to_string_pretty(&s.rule_set).map_err(|e| e.to_string())?;
+    let mut hashes = String::from("#");
+    while rule_set_json.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    let literal: syn::LitStr =
+        syn::parse_str(&format!("r{hashes}\"{rule_set_json}\"{hashes}")).map_err(|e| format!("rule set literal: {e}"))?;
+    let (prefix, version, signing, sdk_id, qc) = (&s.target_prefix, &s.json_version, &s.signing_name, &s.sdk_id, s.query_compatible);
+    Ok(quote! {
+        #![doc = " Facts about the service that the runtime needs: protocol, signing and endpoint rules."]
+
+        pub(crate) static SERVICE: ::awsjson_runtime::ServiceInfo = ::awsjson_runtime::ServiceInfo {
+            target_prefix: #prefix,
+            json_version: #version,
+            signing_name: #signing,
+            sdk_id: #sdk_id,
+            endpoint_rule_set: ENDPOINT_RULE_SET,
+            aws_query_compatible: #qc,
+            crate_name: env!("CARGO_PKG_NAME"),
+            crate_version: env!("CARGO_PKG_VERSION"),
+        };
+
+        /// The service's endpoint rule set, as modelled.
+        const ENDPOINT_RULE_SET: &str = #literal;
+    })
+}
+
+/// `src/types/mod.rs` and `src/types/error/mod.rs`.
+pub fn types_mod_rs(types: &[&str], structs: &[&str], doc: &str, with_error_mod: bool) -> TokenStream {
+    let mods: Vec<_> = types.iter().map(|t| format_ident!("{}", module_name(t))).collect();
+    let names: Vec<_> = types.iter().map(|t| format_ident!("{}", t)).collect();
+    let struct_mods: Vec<_> = structs.iter().map(|t| format_ident!("{}", module_name(t))).collect();
+    let builders: Vec<_> = structs.iter().map(|t| format_ident!("{}Builder", t)).collect();
+    let error_mod = with_error_mod.then(|| quote! { pub mod error; });
+    quote! {
+        #![doc = #doc]
+
+        #( mod #mods; )*
+        #( pub use #mods::#names; )*
+
+        /// Builders of the structures in this module.
+        pub mod builders {
+            #( pub use super::#struct_mods::#builders; )*
+        }
+
+        #error_mod
+    }
+}
+
+/// Names of the types that get builders (structures only).
+pub fn struct_names(types: &[TypeDef]) -> Vec<&str> {
+    types.iter().filter_map(|t| matches!(t, TypeDef::Struct(_)).then(|| t.name())).collect()
+}
+
+/// `src/operation/mod.rs`.
+pub fn operation_mod_rs(plan: &Plan) -> TokenStream {
+    let mods = plan.operations.iter().map(|op| {
+        let m = format_ident!("{}", op.method);
+        let docs = docs_or(&op.docs, &format!("The `{}` operation.", op.name));
+        quote! { #docs pub mod #m; }
+    });
+    quote! {
+        #![doc = " One module per operation: input, output, error, fluent builder and paginator."]
+        #(#mods)*
+    }
+}

@@ -1,0 +1,862 @@
+//! The Rust IR: plain data describing every item to emit, with Rust names fixed, recursion
+//! boxed and wire formats chosen. Built completely (collecting every problem) before any
+//! tokens are produced.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::docs::html_to_markdown;
+use crate::error::{Diagnostic, Error};
+use crate::index::{shape_name, Member, Shape, ShapeIndex, ShapeType};
+use crate::naming;
+
+/// What to generate.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Name of the generated crate; defaults to the service's `sdkId` in snake case.
+    pub crate_name: Option<String>,
+    /// Operations to generate (by name); empty means every operation of the service.
+    pub operations: Vec<String>,
+    /// The service shape id, needed only when the model has several services.
+    pub service: Option<String>,
+}
+
+/// The whole crate to emit.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Crate (package) name.
+    pub crate_name: String,
+    /// Service-level facts.
+    pub service: ServicePlan,
+    /// Structures, unions and enums reachable from the operations, by Rust name.
+    pub types: Vec<TypeDef>,
+    /// Error structures, by Rust name.
+    pub errors: Vec<StructDef>,
+    /// The operations, in model order.
+    pub operations: Vec<OperationPlan>,
+    /// Operations left out, with the reason.
+    pub skipped: Vec<Skipped>,
+}
+
+/// An operation that was not generated, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The operation's shape id.
+    pub operation: String,
+    /// Why it was left out.
+    pub reason: String,
+}
+
+/// Service-level facts.
+#[derive(Debug, Clone)]
+pub struct ServicePlan {
+    /// Shape id.
+    pub shape_id: String,
+    /// The service shape's name; prefix of `X-Amz-Target`.
+    pub target_prefix: String,
+    /// `1.0` or `1.1`.
+    pub json_version: String,
+    /// SigV4 signing name.
+    pub signing_name: String,
+    /// `sdkId`.
+    pub sdk_id: String,
+    /// The `smithy.api#title`, or the sdkId.
+    pub title: String,
+    /// API version.
+    pub version: String,
+    /// Service documentation as Markdown lines.
+    pub docs: Vec<String>,
+    /// The endpoint rule set.
+    pub rule_set: Value,
+    /// `aws.protocols#awsQueryCompatible`.
+    pub query_compatible: bool,
+}
+
+/// A named generated type.
+#[derive(Debug, Clone)]
+pub enum TypeDef {
+    /// A structure.
+    Struct(StructDef),
+    /// A string enum or intEnum.
+    Enum(EnumDef),
+    /// A union.
+    Union(UnionDef),
+}
+
+impl TypeDef {
+    /// The Rust name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Struct(s) => &s.name,
+            Self::Enum(e) => &e.name,
+            Self::Union(u) => &u.name,
+        }
+    }
+}
+
+/// What a structure is used as; changes its builder's `build`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StructRole {
+    /// A shape inside inputs or outputs.
+    Plain,
+    /// An operation input: `build` checks required members.
+    Input,
+    /// An operation output.
+    Output,
+    /// A modelled error.
+    Error,
+}
+
+/// A structure.
+#[derive(Debug, Clone)]
+pub struct StructDef {
+    /// The shape id.
+    pub shape_id: String,
+    /// The Rust name.
+    pub name: String,
+    /// Markdown lines.
+    pub docs: Vec<String>,
+    /// Fields in model order.
+    pub fields: Vec<Field>,
+    /// Deprecation note.
+    pub deprecated: Option<String>,
+    /// How it is used.
+    pub role: StructRole,
+    /// For errors: the wire code and whether the model marks it `@retryable`.
+    pub error: Option<ErrorInfo>,
+}
+
+/// Facts about an error structure.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    /// Code on the wire: the shape's name.
+    pub code: String,
+    /// `client` or `server`.
+    pub fault: String,
+    /// `@retryable`.
+    pub retryable: bool,
+    /// `@retryable(throttling: true)`.
+    pub throttling: bool,
+}
+
+/// A structure member.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Name on the wire (the member name).
+    pub wire_name: String,
+    /// Rust field name (maybe raw, like `r#type`).
+    pub name: String,
+    /// The value type (without the `Option` around optional fields).
+    pub ty: RustType,
+    /// Whether the field is `Option<_>`; false only for members with a modelled default.
+    pub optional: bool,
+    /// The modelled default, for non-optional fields.
+    pub default: Option<Value>,
+    /// `@required`.
+    pub required: bool,
+    /// Markdown lines.
+    pub docs: Vec<String>,
+    /// Redacted in `Debug`.
+    pub sensitive: bool,
+    /// Deprecation note.
+    pub deprecated: Option<String>,
+    /// Boxed to break a recursive cycle.
+    pub boxed: bool,
+    /// Timestamp wire format when it is not epoch seconds.
+    pub timestamp_format: Option<String>,
+}
+
+/// A Rust value type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RustType {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i8`.
+    I8,
+    /// `i16`.
+    I16,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `i128` for `bigInteger`.
+    I128,
+    /// Binary data.
+    Blob,
+    /// A timestamp.
+    DateTime,
+    /// Any JSON value.
+    Document,
+    /// `Vec<T>` or, when sparse, `Vec<Option<T>>`.
+    List(Box<RustType>, bool),
+    /// `HashMap<String, T>` or, when sparse, `HashMap<String, Option<T>>`.
+    Map(Box<RustType>, bool),
+    /// A generated type in `crate::types`.
+    Named(String),
+}
+
+impl RustType {
+    /// Whether the type is `Copy`.
+    pub fn is_copy(&self) -> bool {
+        matches!(self, Self::Bool | Self::I8 | Self::I16 | Self::I32 | Self::I64 | Self::F32 | Self::F64 | Self::I128 | Self::DateTime)
+    }
+    /// Whether it contains floats (so `Eq` cannot be derived).
+    pub fn is_float(&self) -> bool {
+        matches!(self, Self::F32 | Self::F64)
+    }
+}
+
+/// A string enum or intEnum.
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    /// The shape id.
+    pub shape_id: String,
+    /// The Rust name.
+    pub name: String,
+    /// Markdown lines.
+    pub docs: Vec<String>,
+    /// Variants in model order.
+    pub variants: Vec<EnumVariant>,
+    /// An intEnum (values are integers).
+    pub int: bool,
+    /// Deprecation note.
+    pub deprecated: Option<String>,
+}
+
+/// An enum variant.
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// Wire value (a string, or an integer for intEnums).
+    pub value: Value,
+    /// Markdown lines.
+    pub docs: Vec<String>,
+    /// Deprecation note.
+    pub deprecated: Option<String>,
+}
+
+/// A union.
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    /// The shape id.
+    pub shape_id: String,
+    /// The Rust name.
+    pub name: String,
+    /// Markdown lines.
+    pub docs: Vec<String>,
+    /// Variants in model order.
+    pub variants: Vec<UnionVariant>,
+    /// Deprecation note.
+    pub deprecated: Option<String>,
+    /// Redacted in `Debug`.
+    pub sensitive: bool,
+}
+
+/// A union member.
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// Member name on the wire.
+    pub wire_name: String,
+    /// Rust variant name.
+    pub name: String,
+    /// The value; `None` for members targeting `smithy.api#Unit`.
+    pub ty: Option<RustType>,
+    /// Boxed to break a recursive cycle.
+    pub boxed: bool,
+    /// Markdown lines.
+    pub docs: Vec<String>,
+    /// Deprecation note.
+    pub deprecated: Option<String>,
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct OperationPlan {
+    /// The shape id.
+    pub shape_id: String,
+    /// The operation's name (also the `X-Amz-Target` suffix).
+    pub name: String,
+    /// Module name and client method name.
+    pub method: String,
+    /// Markdown lines.
+    pub docs: Vec<String>,
+    /// The input structure, named `<Op>Input`.
+    pub input: StructDef,
+    /// The output structure, named `<Op>Output`.
+    pub output: StructDef,
+    /// The modelled errors: (variant name, error type name, docs).
+    pub errors: Vec<OperationError>,
+    /// Pagination, when the operation is `@paginated`.
+    pub paginator: Option<PaginatorPlan>,
+    /// Deprecation note.
+    pub deprecated: Option<String>,
+}
+
+/// A modelled error of an operation.
+#[derive(Debug, Clone)]
+pub struct OperationError {
+    /// Variant name in the operation error enum.
+    pub variant: String,
+    /// Rust type name in `crate::types::error`.
+    pub type_name: String,
+    /// Wire code.
+    pub code: String,
+    /// Markdown lines.
+    pub docs: Vec<String>,
+}
+
+/// A paginator for an operation.
+#[derive(Debug, Clone)]
+pub struct PaginatorPlan {
+    /// Input field carrying the token.
+    pub input_token: String,
+    /// Output field carrying the next token.
+    pub output_token: String,
+    /// Output field holding the items (a list) and the item type.
+    pub items: Option<(String, RustType)>,
+    /// Input field limiting the page size, and its type.
+    pub page_size: Option<(String, RustType)>,
+}
+
+struct Planner<'a> {
+    index: &'a ShapeIndex,
+    diags: Vec<Diagnostic>,
+    /// Rust type name for each named shape in the closure.
+    names: BTreeMap<String, String>,
+    /// Edges `(shape, member)` that need a `Box`.
+    boxed: BTreeSet<(String, String)>,
+}
+
+/// Builds the plan for a model.
+pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
+    let service = select_service(index, options)?;
+    let mut planner = Planner { index, diags: Vec::new(), names: BTreeMap::new(), boxed: BTreeSet::new() };
+    let service_plan = planner.service(service);
+
+    let all_ops = index.service_operations(service);
+    let mut chosen = Vec::new();
+    let mut skipped = Vec::new();
+    if options.operations.is_empty() {
+        for op in &all_ops {
+            match unsupported_reason(index, index.expect(op)) {
+                Some(reason) => skipped.push(Skipped { operation: op.clone(), reason }),
+                None => chosen.push(op.clone()),
+            }
+        }
+    } else {
+        for wanted in &options.operations {
+            match all_ops.iter().find(|id| shape_name(id) == wanted) {
+                None => planner.diags.push(Diagnostic::new(&service.id, format!("has no operation named {wanted:?}"))),
+                Some(op) => match unsupported_reason(index, index.expect(op)) {
+                    Some(reason) => planner.diags.push(Diagnostic::new(op, format!("cannot be generated: {reason}"))),
+                    None if !chosen.contains(op) => chosen.push(op.clone()),
+                    None => {}
+                },
+            }
+        }
+    }
+    if !planner.diags.is_empty() {
+        return Err(Error::from_diagnostics(planner.diags));
+    }
+
+    // Shapes that become types: everything reachable through members of inputs, outputs and
+    // errors (inputs and outputs themselves become per-operation types).
+    let mut error_ids = BTreeSet::new();
+    let mut roots = Vec::new();
+    for op in &chosen {
+        let s = index.expect(op);
+        for io in s.input.iter().chain(&s.output) {
+            roots.extend(index.expect(io).members.iter().map(|m| m.target.clone()));
+        }
+        for e in s.errors.iter().chain(&service.errors) {
+            error_ids.insert(e.clone());
+            roots.extend(index.expect(e).members.iter().map(|m| m.target.clone()));
+        }
+    }
+    let closure = index.closure(&roots);
+    let rename = &service.rename;
+    for id in closure.iter().chain(&error_ids) {
+        let shape = index.expect(id);
+        if matches!(shape.ty, ShapeType::Structure | ShapeType::Union | ShapeType::Enum | ShapeType::IntEnum) && shape.id != "smithy.api#Unit" {
+            let base = rename.get(id).map(String::as_str).unwrap_or(shape.name());
+            planner.names.insert(id.clone(), naming::type_name(base));
+        }
+    }
+    planner.check_name_clashes(&error_ids);
+    let mut aggregate_ids: Vec<String> = closure.iter().cloned().collect();
+    for op in &chosen {
+        let s = index.expect(op);
+        aggregate_ids.extend(s.input.iter().chain(&s.output).cloned());
+    }
+    planner.find_recursion(&aggregate_ids);
+
+    let mut types = Vec::new();
+    for id in &closure {
+        let shape = index.expect(id);
+        let Some(name) = planner.names.get(id).cloned() else { continue };
+        if error_ids.contains(id) {
+            continue;
+        }
+        match shape.ty {
+            ShapeType::Structure => types.push(TypeDef::Struct(planner.structure(shape, name, StructRole::Plain))),
+            ShapeType::Union => types.push(TypeDef::Union(planner.union(shape, name))),
+            ShapeType::Enum | ShapeType::IntEnum => types.push(TypeDef::Enum(planner.enumeration(shape, name))),
+            _ => {}
+        }
+    }
+    types.sort_by(|a, b| a.name().cmp(b.name()));
+    let mut errors: Vec<StructDef> = error_ids
+        .iter()
+        .map(|id| {
+            let name = planner.names[id].clone();
+            planner.structure(index.expect(id), name, StructRole::Error)
+        })
+        .collect();
+    errors.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let operations: Vec<OperationPlan> = chosen.iter().map(|op| planner.operation(index.expect(op), service)).collect();
+    planner.check_operation_names(&operations, &types);
+
+    if !planner.diags.is_empty() {
+        return Err(Error::from_diagnostics(planner.diags));
+    }
+    let crate_name = options.crate_name.clone().unwrap_or_else(|| naming::module_name(&service_plan.sdk_id));
+    Ok(Plan { crate_name, service: service_plan, types, errors, operations, skipped })
+}
+
+fn select_service<'a>(index: &'a ShapeIndex, options: &Options) -> Result<&'a Shape, Error> {
+    let services = index.services();
+    match &options.service {
+        Some(id) => index
+            .get(id)
+            .filter(|s| s.ty == ShapeType::Service)
+            .ok_or_else(|| Error::single(id.as_str(), "no such service shape in the model")),
+        None => match services.as_slice() {
+            [one] => Ok(one),
+            [] => Err(Error::single("", "the model has no service shape")),
+            many => Err(Error::single(
+                "",
+                format!("the model has several services ({}); choose one", many.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")),
+            )),
+        },
+    }
+}
+
+/// Why an operation cannot be generated correctly, if it cannot.
+fn unsupported_reason(index: &ShapeIndex, op: &Shape) -> Option<String> {
+    for io in op.input.iter().chain(&op.output) {
+        let shape = index.expect(io);
+        for m in &shape.members {
+            let target = index.expect(&m.target);
+            if m.traits.has("smithy.api#streaming") || target.traits.has("smithy.api#streaming") {
+                let what = if target.ty == ShapeType::Union { "an event stream" } else { "a streaming blob" };
+                return Some(format!("member {}${} is {what}, which awsJson clients here do not support", shape.id, m.name));
+            }
+        }
+    }
+    if let Some(d) = op.traits.get("aws.api#clientDiscoveredEndpoint") {
+        if d.get("required").and_then(Value::as_bool) == Some(true) {
+            return Some("it requires endpoint discovery, which is not supported".into());
+        }
+    }
+    None
+}
+
+fn docs_of(traits: &crate::index::Traits) -> Vec<String> {
+    traits.documentation().map(html_to_markdown).unwrap_or_default()
+}
+
+fn deprecation(traits: &crate::index::Traits) -> Option<String> {
+    let d = traits.get("smithy.api#deprecated")?;
+    let message = d.get("message").and_then(Value::as_str).unwrap_or("");
+    let since = d.get("since").and_then(Value::as_str);
+    Some(match (message.is_empty(), since) {
+        (true, None) => "deprecated by the service".into(),
+        (true, Some(s)) => format!("deprecated since {s}"),
+        (false, None) => message.to_string(),
+        (false, Some(s)) => format!("{message} (since {s})"),
+    })
+}
+
+impl Planner<'_> {
+    fn service(&mut self, service: &Shape) -> ServicePlan {
+        let id = &service.id;
+        let json_version = if service.traits.has("aws.protocols#awsJson1_0") {
+            "1.0"
+        } else if service.traits.has("aws.protocols#awsJson1_1") {
+            "1.1"
+        } else {
+            let protocols: Vec<&str> = service.traits.0.keys().filter(|k| k.starts_with("aws.protocols#")).map(String::as_str).collect();
+            self.diags.push(Diagnostic::new(id, format!("unsupported protocol: only awsJson1_0 and awsJson1_1 are supported, the service has {protocols:?}")));
+            "1.1"
+        };
+        let sdk_id = service
+            .traits
+            .get("aws.api#service")
+            .and_then(|v| v.get("sdkId"))
+            .and_then(Value::as_str)
+            .unwrap_or(service.name())
+            .to_string();
+        let signing_name = match service.traits.get("aws.auth#sigv4").and_then(|v| v.get("name")).and_then(Value::as_str) {
+            Some(n) => n.to_string(),
+            None => {
+                self.diags.push(Diagnostic::new(id, "has no aws.auth#sigv4 trait with a signing name"));
+                String::new()
+            }
+        };
+        let rule_set = match service.traits.get("smithy.rules#endpointRuleSet") {
+            Some(r) => r.clone(),
+            None => {
+                self.diags.push(Diagnostic::new(id, "has no smithy.rules#endpointRuleSet trait; endpoints cannot be resolved"));
+                Value::Null
+            }
+        };
+        ServicePlan {
+            shape_id: id.clone(),
+            target_prefix: service.name().to_string(),
+            json_version: json_version.into(),
+            signing_name,
+            title: service.traits.str("smithy.api#title").unwrap_or(&sdk_id).to_string(),
+            sdk_id,
+            version: service.version.clone().unwrap_or_default(),
+            docs: docs_of(&service.traits),
+            rule_set,
+            query_compatible: service.traits.has("aws.protocols#awsQueryCompatible"),
+        }
+    }
+
+    fn check_name_clashes(&mut self, error_ids: &BTreeSet<String>) {
+        let mut seen: BTreeMap<(bool, String), String> = BTreeMap::new();
+        for (id, name) in &self.names {
+            let key = (error_ids.contains(id), naming::module_name(name));
+            if let Some(other) = seen.insert(key, id.clone()) {
+                self.diags.push(Diagnostic::new(id, format!("its Rust name {name} clashes with that of {other}; rename one in the service's `rename`")));
+            }
+        }
+    }
+
+    fn check_operation_names(&mut self, operations: &[OperationPlan], types: &[TypeDef]) {
+        let mut seen = BTreeMap::new();
+        for op in operations {
+            if let Some(other) = seen.insert(op.method.clone(), op.shape_id.clone()) {
+                self.diags.push(Diagnostic::new(&op.shape_id, format!("its method name {} clashes with {other}", op.method)));
+            }
+        }
+        let type_names: BTreeSet<&str> = types.iter().map(TypeDef::name).collect();
+        for op in operations {
+            for n in [&op.input.name, &op.output.name] {
+                if type_names.contains(n.as_str()) {
+                    self.diags.push(Diagnostic::new(&op.shape_id, format!("generated type {n} clashes with a shape of the same name")));
+                }
+            }
+        }
+    }
+
+    /// Marks members whose target can reach back to their own shape without passing through a
+    /// list or map: those need a `Box`.
+    fn find_recursion(&mut self, ids: &[String]) {
+        let index = self.index;
+        let direct = |id: &str| -> Vec<(String, String)> {
+            let s = index.expect(id);
+            match s.ty {
+                ShapeType::Structure | ShapeType::Union => s
+                    .members
+                    .iter()
+                    .filter(|m| matches!(index.expect(&m.target).ty, ShapeType::Structure | ShapeType::Union))
+                    .map(|m| (m.name.clone(), m.target.clone()))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        for id in ids {
+            for (member, target) in direct(id) {
+                // Can `target` reach `id` through direct edges?
+                let mut stack = vec![target.clone()];
+                let mut seen = BTreeSet::new();
+                let mut cyclic = false;
+                while let Some(cur) = stack.pop() {
+                    if cur == *id {
+                        cyclic = true;
+                        break;
+                    }
+                    if seen.insert(cur.clone()) {
+                        stack.extend(direct(&cur).into_iter().map(|(_, t)| t));
+                    }
+                }
+                if cyclic {
+                    self.boxed.insert((id.clone(), member));
+                }
+            }
+        }
+    }
+
+    fn rust_type(&mut self, at: &str, target: &str) -> RustType {
+        let shape = self.index.expect(target);
+        match shape.ty {
+            ShapeType::Blob => RustType::Blob,
+            ShapeType::Boolean => RustType::Bool,
+            ShapeType::String => RustType::String,
+            ShapeType::Byte => RustType::I8,
+            ShapeType::Short => RustType::I16,
+            ShapeType::Integer => RustType::I32,
+            ShapeType::Long => RustType::I64,
+            ShapeType::Float => RustType::F32,
+            ShapeType::Double => RustType::F64,
+            ShapeType::BigInteger => RustType::I128,
+            ShapeType::BigDecimal => RustType::F64,
+            ShapeType::Timestamp => {
+                if let Some(f) = shape.traits.str("smithy.api#timestampFormat").filter(|f| *f != "epoch-seconds") {
+                    // Only direct members can carry another format (through serde attributes).
+                    if at.contains("$member") || at.contains("$value") {
+                        self.diags.push(Diagnostic::new(at, format!("timestamps in lists or maps with timestampFormat {f} are not supported")));
+                    }
+                }
+                RustType::DateTime
+            }
+            ShapeType::Document => RustType::Document,
+            ShapeType::List => {
+                let m = &shape.members[0];
+                let item = self.rust_type(&format!("{}$member", shape.id), &m.target.clone());
+                RustType::List(Box::new(item), shape.traits.has("smithy.api#sparse"))
+            }
+            ShapeType::Map => {
+                let key = self.index.expect(&shape.members[0].target);
+                if !matches!(key.ty, ShapeType::String | ShapeType::Enum) {
+                    self.diags.push(Diagnostic::new(format!("{}$key", shape.id), "map keys must target a string or enum"));
+                }
+                let value = self.rust_type(&format!("{}$value", shape.id), &shape.members[1].target.clone());
+                RustType::Map(Box::new(value), shape.traits.has("smithy.api#sparse"))
+            }
+            ShapeType::Structure | ShapeType::Union | ShapeType::Enum | ShapeType::IntEnum => match self.names.get(target) {
+                Some(n) => RustType::Named(n.clone()),
+                None => {
+                    self.diags.push(Diagnostic::new(at, format!("targets {target}, which is not in the generated closure")));
+                    RustType::Document
+                }
+            },
+            ShapeType::Service | ShapeType::Operation | ShapeType::Resource => {
+                self.diags.push(Diagnostic::new(at, format!("targets {target}, a {:?}, which is not a data shape", shape.ty)));
+                RustType::Document
+            }
+        }
+    }
+
+    fn field(&mut self, owner: &Shape, m: &Member, used: &mut BTreeMap<String, String>) -> Field {
+        let at = format!("{}${}", owner.id, m.name);
+        let target = self.index.expect(&m.target);
+        let ty = self.rust_type(&at, &m.target);
+        let name = naming::field_name(&m.name);
+        for derived in [naming::unraw(&name).to_string(), format!("set_{}", naming::unraw(&name)), format!("get_{}", naming::unraw(&name))] {
+            if let Some(other) = used.insert(derived.clone(), m.name.clone()) {
+                self.diags.push(Diagnostic::new(&at, format!("its Rust name `{derived}` clashes with that of member {other}")));
+            }
+        }
+        let default = m.traits.get("smithy.api#default").filter(|v| !v.is_null()).cloned();
+        let defaultable = match (&ty, &default) {
+            (RustType::Bool, Some(Value::Bool(false))) => true,
+            (RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 | RustType::I128 | RustType::F32 | RustType::F64, Some(Value::Number(n))) => {
+                n.as_f64() == Some(0.0)
+            }
+            (RustType::String, Some(Value::String(s))) => s.is_empty(),
+            (RustType::List(..), Some(Value::Array(a))) => a.is_empty(),
+            (RustType::Map(..), Some(Value::Object(o))) => o.is_empty(),
+            _ => false,
+        };
+        // Only zero-like defaults become plain (non-Option) fields: they match `Default` and
+        // stay exact when the service omits or nulls them. Other defaults stay optional.
+        let optional = !(defaultable && !m.traits.has("smithy.api#clientOptional"));
+        let timestamp_format = m
+            .traits
+            .str("smithy.api#timestampFormat")
+            .or_else(|| target.traits.str("smithy.api#timestampFormat"))
+            .filter(|f| *f != "epoch-seconds" && ty == RustType::DateTime)
+            .map(str::to_string);
+        let mut docs = docs_of(&m.traits);
+        if docs.is_empty() {
+            docs = docs_of(&target.traits);
+        }
+        Field {
+            wire_name: m.name.clone(),
+            name,
+            boxed: self.boxed.contains(&(owner.id.clone(), m.name.clone())),
+            ty,
+            optional,
+            default: if optional { None } else { default },
+            required: m.traits.has("smithy.api#required"),
+            docs,
+            sensitive: m.traits.has("smithy.api#sensitive") || target.traits.has("smithy.api#sensitive"),
+            deprecated: deprecation(&m.traits),
+            timestamp_format,
+        }
+    }
+
+    fn structure(&mut self, shape: &Shape, name: String, role: StructRole) -> StructDef {
+        let mut used = BTreeMap::new();
+        let fields = shape.members.iter().map(|m| self.field(shape, m, &mut used)).collect();
+        let error = (role == StructRole::Error).then(|| {
+            let retryable = shape.traits.get("smithy.api#retryable");
+            ErrorInfo {
+                code: shape.name().to_string(),
+                fault: shape.traits.str("smithy.api#error").unwrap_or("client").to_string(),
+                retryable: retryable.is_some(),
+                throttling: retryable.and_then(|r| r.get("throttling")).and_then(Value::as_bool).unwrap_or(false),
+            }
+        });
+        if role == StructRole::Error && !shape.traits.has("smithy.api#error") {
+            self.diags.push(Diagnostic::new(&shape.id, "is listed as an operation error but has no smithy.api#error trait"));
+        }
+        StructDef { shape_id: shape.id.clone(), name, docs: docs_of(&shape.traits), fields, deprecated: deprecation(&shape.traits), role, error }
+    }
+
+    fn union(&mut self, shape: &Shape, name: String) -> UnionDef {
+        let mut seen = BTreeMap::new();
+        let mut variants = Vec::new();
+        for m in &shape.members {
+            let at = format!("{}${}", shape.id, m.name);
+            let vname = naming::variant_name(&m.name);
+            if let Some(other) = seen.insert(vname.clone(), m.name.clone()) {
+                self.diags.push(Diagnostic::new(&at, format!("its variant name {vname} clashes with that of member {other}")));
+            }
+            let ty = (m.target != "smithy.api#Unit").then(|| self.rust_type(&at, &m.target));
+            variants.push(UnionVariant {
+                wire_name: m.name.clone(),
+                name: vname,
+                ty,
+                boxed: self.boxed.contains(&(shape.id.clone(), m.name.clone())),
+                docs: docs_of(&m.traits),
+                deprecated: deprecation(&m.traits),
+            });
+        }
+        if variants.is_empty() {
+            self.diags.push(Diagnostic::new(&shape.id, "union has no members"));
+        }
+        UnionDef {
+            shape_id: shape.id.clone(),
+            name,
+            docs: docs_of(&shape.traits),
+            variants,
+            deprecated: deprecation(&shape.traits),
+            sensitive: shape.traits.has("smithy.api#sensitive"),
+        }
+    }
+
+    fn enumeration(&mut self, shape: &Shape, name: String) -> EnumDef {
+        let int = shape.ty == ShapeType::IntEnum;
+        let mut seen_names = BTreeMap::new();
+        let mut seen_values = BTreeMap::new();
+        let mut variants = Vec::new();
+        for m in &shape.members {
+            let at = format!("{}${}", shape.id, m.name);
+            let value = match (int, m.traits.get("smithy.api#enumValue")) {
+                (false, Some(Value::String(s))) => Value::String(s.clone()),
+                (false, None) => Value::String(m.name.clone()),
+                (true, Some(Value::Number(n))) if n.is_i64() => Value::Number(n.clone()),
+                (_, other) => {
+                    self.diags.push(Diagnostic::new(&at, format!("invalid enumValue {other:?} for an {}", if int { "intEnum" } else { "enum" })));
+                    continue;
+                }
+            };
+            let vname = naming::variant_name(&m.name);
+            if let Some(other) = seen_names.insert(vname.clone(), m.name.clone()) {
+                self.diags.push(Diagnostic::new(&at, format!("its variant name {vname} clashes with that of member {other}")));
+            }
+            if let Some(other) = seen_values.insert(value.to_string(), m.name.clone()) {
+                self.diags.push(Diagnostic::new(&at, format!("its value {value} repeats that of member {other}")));
+            }
+            variants.push(EnumVariant { name: vname, value, docs: docs_of(&m.traits), deprecated: deprecation(&m.traits) });
+        }
+        EnumDef { shape_id: shape.id.clone(), name, docs: docs_of(&shape.traits), variants, int, deprecated: deprecation(&shape.traits) }
+    }
+
+    fn io_struct(&mut self, op: &Shape, target: Option<&String>, name: String, role: StructRole) -> StructDef {
+        match target.filter(|t| t.as_str() != "smithy.api#Unit") {
+            Some(t) => {
+                let mut s = self.structure(self.index.expect(t), name, role);
+                if s.docs.is_empty() {
+                    s.docs = vec![format!("{} of {}.", if role == StructRole::Input { "Input" } else { "Output" }, op.name())];
+                }
+                s
+            }
+            None => StructDef {
+                shape_id: "smithy.api#Unit".into(),
+                name,
+                docs: vec![format!("{} of {} (it has no members).", if role == StructRole::Input { "Input" } else { "Output" }, op.name())],
+                fields: Vec::new(),
+                deprecated: None,
+                role,
+                error: None,
+            },
+        }
+    }
+
+    fn operation(&mut self, op: &Shape, service: &Shape) -> OperationPlan {
+        let type_base = naming::type_name(op.name());
+        let input = self.io_struct(op, op.input.as_ref(), format!("{type_base}Input"), StructRole::Input);
+        let output = self.io_struct(op, op.output.as_ref(), format!("{type_base}Output"), StructRole::Output);
+        let mut errors = Vec::new();
+        let mut seen = BTreeSet::new();
+        for e in op.errors.iter().chain(&service.errors) {
+            if !seen.insert(e.clone()) {
+                continue;
+            }
+            let shape = self.index.expect(e);
+            let type_name = self.names[e].clone();
+            errors.push(OperationError {
+                variant: type_name.clone(),
+                type_name,
+                code: shape.name().to_string(),
+                docs: docs_of(&shape.traits),
+            });
+        }
+        let paginator = self.paginator(op, service, &input, &output);
+        OperationPlan {
+            shape_id: op.id.clone(),
+            name: op.name().to_string(),
+            method: naming::module_name(op.name()),
+            docs: docs_of(&op.traits),
+            input,
+            output,
+            errors,
+            paginator,
+            deprecated: deprecation(&op.traits),
+        }
+    }
+
+    fn paginator(&mut self, op: &Shape, service: &Shape, input: &StructDef, output: &StructDef) -> Option<PaginatorPlan> {
+        let own = op.traits.get("smithy.api#paginated")?;
+        let merged = |key: &str| -> Option<String> {
+            own.get(key)
+                .or_else(|| service.traits.get("smithy.api#paginated").and_then(|s| s.get(key)))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        let (Some(input_token), Some(output_token)) = (merged("inputToken"), merged("outputToken")) else {
+            return None;
+        };
+        let find = |s: &StructDef, wire: &str| s.fields.iter().find(|f| f.wire_name == wire).cloned();
+        let at = &op.id;
+        let Some(in_tok) = find(input, &input_token) else {
+            self.diags.push(Diagnostic::new(at, format!("paginated inputToken {input_token} is not an input member")));
+            return None;
+        };
+        // Nested output paths (`A.B`) are not supported; such operations get no paginator.
+        let out_tok = find(output, &output_token)?;
+        let items = merged("items").and_then(|i| find(output, &i)).and_then(|f| match f.ty {
+            RustType::List(item, false) => Some((f.name, *item)),
+            _ => None,
+        });
+        let page_size = merged("pageSize").and_then(|p| find(input, &p)).map(|f| (f.name, f.ty));
+        if in_tok.ty != RustType::String || out_tok.ty != RustType::String {
+            return None;
+        }
+        Some(PaginatorPlan { input_token: in_tok.name, output_token: out_tok.name, items, page_size })
+    }
+}

@@ -1,0 +1,187 @@
+//! `cargo xtask codegen`: regenerate a client crate from a model, or check it is current.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use awsjson_codegen::{generate, CrateSettings, Options};
+
+use crate::{workspace_root, Failure};
+
+pub const USAGE: &str = "cargo xtask codegen [--check] [--model FILE] [--out DIR] [--operation NAME]... [--crate-name NAME]
+
+  --check           compare instead of writing; exit 1 and name each drifted file
+  --model FILE      Smithy JSON AST model (default: model/memorydb.json)
+  --out DIR         output crate directory (default: generated/)
+  --operation NAME  generate only this operation (repeatable; default: all)
+  --crate-name NAME package name (default: from the service's sdkId)";
+
+struct Args {
+    check: bool,
+    model: PathBuf,
+    out: PathBuf,
+    options: Options,
+}
+
+fn parse(args: &[String]) -> Result<Args, Failure> {
+    let root = workspace_root();
+    let mut parsed = Args { check: false, model: root.join("model/memorydb.json"), out: root.join("generated"), options: Options::default() };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| Failure::new(2, format!("{name} needs a value\n\n{USAGE}")));
+        match arg.as_str() {
+            "--check" => parsed.check = true,
+            "--model" => parsed.model = absolute(&value("--model")?),
+            "--out" => parsed.out = absolute(&value("--out")?),
+            "--operation" => parsed.options.operations.push(value("--operation")?),
+            "--crate-name" => parsed.options.crate_name = Some(value("--crate-name")?),
+            "--service" => parsed.options.service = Some(value("--service")?),
+            other => return Err(Failure::new(2, format!("unknown argument {other:?}\n\n{USAGE}"))),
+        }
+    }
+    Ok(parsed)
+}
+
+fn absolute(p: &str) -> PathBuf {
+    let path = PathBuf::from(p);
+    if path.is_absolute() {
+        path
+    } else {
+        std::env::current_dir().expect("current dir").join(path)
+    }
+}
+
+/// Lexically normalises `a/./b/../c` to `a/c`.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Relative path from directory `from` to `to` (both absolute).
+fn relative(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = normalize(from).components().map(|c| c.as_os_str().to_owned()).collect();
+    let to: Vec<_> = normalize(to).components().map(|c| c.as_os_str().to_owned()).collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".into(); from.len() - common];
+    parts.extend(to[common..].iter().map(|c| c.to_string_lossy().into_owned()));
+    parts.join("/")
+}
+
+pub fn run(args: &[String]) -> Result<(), Failure> {
+    let args = parse(args)?;
+    let root = workspace_root();
+    let text = fs::read_to_string(&args.model).map_err(|e| Failure::new(2, format!("cannot read model {}: {e}", args.model.display())))?;
+    let out = normalize(&args.out);
+    let in_workspace = out == root.join("generated");
+    let settings = CrateSettings { runtime_path: relative(&out, &root.join("runtime")), standalone: !in_workspace, ..CrateSettings::default() };
+    let started = std::time::Instant::now();
+    let generated = generate(&text, &args.options, &settings).map_err(|e| Failure::new(2, format!("{}: {e}", args.model.display())))?;
+    let elapsed = started.elapsed();
+    for s in &generated.skipped {
+        eprintln!("skipped {}: {}", s.operation, s.reason);
+    }
+    if args.check {
+        let drifted = compare(&out, &generated.files);
+        if drifted.is_empty() {
+            eprintln!("{} is up to date ({} files)", out.display(), generated.files.len());
+            return Ok(());
+        }
+        let list: Vec<String> = drifted.iter().map(|d| format!("  {d}")).collect();
+        return Err(Failure::new(1, format!("{} is out of date; run `cargo xtask codegen`:\n{}", out.display(), list.join("\n"))));
+    }
+    write_atomically(&out, &generated.files).map_err(|e| Failure::new(1, format!("writing {}: {e}", out.display())))?;
+    eprintln!(
+        "generated {} operations into {} ({} files) in {:.1} ms",
+        generated.operations,
+        out.display(),
+        generated.files.len(),
+        elapsed.as_secs_f64() * 1000.0
+    );
+    Ok(())
+}
+
+/// Files that differ, are missing, or should not be there.
+pub fn compare(out: &Path, files: &BTreeMap<String, String>) -> Vec<String> {
+    let mut drifted = Vec::new();
+    for (path, expected) in files {
+        match fs::read_to_string(out.join(path)) {
+            Ok(actual) if actual == *expected => {}
+            Ok(_) => drifted.push(format!("{path} (differs)")),
+            Err(_) => drifted.push(format!("{path} (missing)")),
+        }
+    }
+    let mut existing = Vec::new();
+    list_files(out, out, &mut existing);
+    for path in existing {
+        if !files.contains_key(&path) {
+            drifted.push(format!("{path} (not generated; remove it)"));
+        }
+    }
+    drifted
+}
+
+fn list_files(base: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let rel = path.strip_prefix(base).expect("under base").to_string_lossy().replace('\\', "/");
+        if rel == "target" || rel == "Cargo.lock" {
+            continue;
+        }
+        if path.is_dir() {
+            list_files(base, &path, out);
+        } else {
+            out.push(rel);
+        }
+    }
+}
+
+/// Writes the crate into a sibling temporary directory, then swaps it in, so a failure leaves
+/// the previous crate untouched. A `target/` or `Cargo.lock` already in the output is kept.
+fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> std::io::Result<()> {
+    let parent = out.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(parent)?;
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&tmp);
+    for (path, text) in files {
+        let dest = tmp.join(path);
+        fs::create_dir_all(dest.parent().expect("file has a parent"))?;
+        fs::write(dest, text)?;
+    }
+    if out.exists() {
+        for keep in ["target", "Cargo.lock"] {
+            if out.join(keep).exists() {
+                fs::rename(out.join(keep), tmp.join(keep))?;
+            }
+        }
+        fs::rename(out, &old)?;
+    }
+    fs::rename(&tmp, out)?;
+    if old.exists() {
+        fs::remove_dir_all(&old)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative(Path::new("/w/generated"), Path::new("/w/runtime")), "../runtime");
+        assert_eq!(relative(Path::new("/w/target/gen/kms"), Path::new("/w/runtime")), "../../../runtime");
+        assert_eq!(relative(Path::new("/w/a/../b"), Path::new("/w/runtime")), "../runtime");
+    }
+}
