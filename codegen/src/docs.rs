@@ -8,7 +8,8 @@ pub fn html_to_markdown(html: &str) -> Vec<String> {
     let mut list_depth = 0usize;
     let mut link: Option<(String, usize)> = None;
     while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix('<') {
+        let is_tag = rest.starts_with('<') && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
+        if let Some(after) = rest.strip_prefix('<').filter(|_| is_tag) {
             let Some(end) = after.find('>') else {
                 out.text(rest);
                 break;
@@ -66,7 +67,9 @@ pub fn html_to_markdown(html: &str) -> Vec<String> {
                 _ => {}
             }
         } else {
-            let end = rest.find('<').unwrap_or(rest.len());
+            // A lone `<` that starts no tag is text.
+            let skip = usize::from(rest.starts_with('<'));
+            let end = rest[skip..].find('<').map_or(rest.len(), |i| i + skip);
             out.text(&rest[..end]);
             rest = &rest[end..];
         }

@@ -54,12 +54,7 @@ fn fix_plural_acronyms(name: &str) -> String {
 }
 
 fn sanitize(name: &str) -> String {
-    let cleaned: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
-    if cleaned.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-        format!("_{cleaned}")
-    } else {
-        cleaned
-    }
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect()
 }
 
 fn escape_keyword(name: String) -> String {
@@ -88,7 +83,7 @@ pub fn snake(name: &str) -> String {
 /// Upper camel case for types and variants: `AZStatus` -> `AzStatus`, `ACLsUpdateStatus` ->
 /// `AclsUpdateStatus`, `NOT_APPLIED` -> `NotApplied`.
 pub fn upper_camel(name: &str) -> String {
-    let mut s = sanitize(&fix_plural_acronyms(name).to_upper_camel_case());
+    let mut s: String = sanitize(&fix_plural_acronyms(name).to_upper_camel_case()).replace('_', "");
     if s.is_empty() {
         s = "Value".into();
     }
@@ -174,7 +169,7 @@ mod tests {
         assert_eq!(type_name("Client"), "ClientShape");
         assert_eq!(variant_name("UNKNOWN"), "UnknownValue");
         assert_eq!(upper_camel("2xlarge"), "V2xlarge");
-        assert_eq!(snake("2Fast"), "_2_fast");
+        assert_eq!(snake("2Fast"), "_2fast");
         assert_eq!(upper_camel("a-b.c"), "ABC");
         assert_eq!(unraw("r#type"), "type");
         assert_eq!(module_name("Type"), "type_");

@@ -428,8 +428,14 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
     if !planner.diags.is_empty() {
         return Err(Error::from_diagnostics(planner.diags));
     }
-    let crate_name = options.crate_name.clone().unwrap_or_else(|| naming::module_name(&service_plan.sdk_id));
+    let crate_name = options.crate_name.clone().unwrap_or_else(|| crate_name_for(&service_plan.sdk_id));
     Ok(Plan { crate_name, service: service_plan, types, errors, operations, skipped })
+}
+
+/// The package name AWS SDKs use for an `sdkId`: lowercase, spaces and dashes dropped
+/// (`Secrets Manager` -> `secretsmanager`).
+fn crate_name_for(sdk_id: &str) -> String {
+    sdk_id.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 fn select_service<'a>(index: &'a ShapeIndex, options: &Options) -> Result<&'a Shape, Error> {

@@ -39,8 +39,7 @@ const REQUIRED_SERVICE_TRAITS: [&str; 6] = [
 const OPTIONAL_SERVICE_TRAITS: [&str; 1] = ["smithy.api#xmlNamespace"];
 
 fn read_json(path: &str) -> Value {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
     serde_json::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{path} is not valid JSON: {e}"))
 }
 
@@ -151,13 +150,31 @@ fn member_names(shape: &Value) -> Vec<String> {
 }
 
 fn check_service(ours: &Value, official: &Value) {
-    let keys: BTreeSet<&str> = ours.as_object().unwrap().keys().map(String::as_str).collect();
-    let allowed: BTreeSet<&str> = ["type", "version", "operations", "traits"].into_iter().collect();
-    assert!(keys.is_subset(&allowed), "service shape has unexpected keys: {keys:?}");
+    let keys: BTreeSet<&str> = ours
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let allowed: BTreeSet<&str> = ["type", "version", "operations", "traits"]
+        .into_iter()
+        .collect();
+    assert!(
+        keys.is_subset(&allowed),
+        "service shape has unexpected keys: {keys:?}"
+    );
 
-    assert_eq!(ours.get("type"), Some(&Value::String("service".into())), "service type");
+    assert_eq!(
+        ours.get("type"),
+        Some(&Value::String("service".into())),
+        "service type"
+    );
     assert!(ours.get("version").is_some(), "service has no version");
-    assert_eq!(ours.get("version"), official.get("version"), "service version");
+    assert_eq!(
+        ours.get("version"),
+        official.get("version"),
+        "service version"
+    );
 
     let official_ops: BTreeSet<String> = official
         .get("operations")
@@ -179,9 +196,15 @@ fn check_service(ours: &Value, official: &Value) {
         our_ops.difference(&official_ops).collect::<Vec<_>>()
     );
     let roots: BTreeSet<String> = ROOTS.iter().map(|s| s.to_string()).collect();
-    assert_eq!(our_ops, roots, "service must list exactly the covered operations");
+    assert_eq!(
+        our_ops, roots,
+        "service must list exactly the covered operations"
+    );
 
-    let ours_traits = ours.get("traits").and_then(Value::as_object).expect("service traits");
+    let ours_traits = ours
+        .get("traits")
+        .and_then(Value::as_object)
+        .expect("service traits");
     let official_traits = official
         .get("traits")
         .and_then(Value::as_object)
@@ -190,11 +213,19 @@ fn check_service(ours: &Value, official: &Value) {
         let mine = ours_traits
             .get(name)
             .unwrap_or_else(|| panic!("service trait {name} missing from our model"));
-        assert_eq!(Some(mine), official_traits.get(name), "service trait {name} differs");
+        assert_eq!(
+            Some(mine),
+            official_traits.get(name),
+            "service trait {name} differs"
+        );
     }
     for name in OPTIONAL_SERVICE_TRAITS {
         if let Some(mine) = ours_traits.get(name) {
-            assert_eq!(Some(mine), official_traits.get(name), "service trait {name} differs");
+            assert_eq!(
+                Some(mine),
+                official_traits.get(name),
+                "service trait {name} differs"
+            );
         }
     }
     for name in ours_traits.keys() {
@@ -209,9 +240,15 @@ fn check_service(ours: &Value, official: &Value) {
 
 #[test]
 fn model_agrees_with_official_model() {
-    let Some(official) = official_model() else { return };
+    let Some(official) = official_model() else {
+        return;
+    };
     let ours = read_json(OURS);
-    assert_eq!(ours.get("smithy").and_then(Value::as_str), Some("2.0"), "smithy version");
+    assert_eq!(
+        ours.get("smithy").and_then(Value::as_str),
+        Some("2.0"),
+        "smithy version"
+    );
 
     let ours = shapes(&ours, "our");
     let official = shapes(&official, "official");
@@ -243,7 +280,11 @@ fn model_agrees_with_official_model() {
             "shape {id} differs from the official model (documentation ignored)"
         );
         if ordered {
-            assert_eq!(member_names(shape), member_names(theirs), "member order of {id}");
+            assert_eq!(
+                member_names(shape),
+                member_names(theirs),
+                "member order of {id}"
+            );
         }
     }
     if !ordered {
@@ -288,12 +329,17 @@ fn docs_of(shape: &Value) -> Vec<(String, String)> {
 }
 
 fn normalize(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 #[test]
 fn documentation_is_our_own() {
-    let Some(official) = official_model() else { return };
+    let Some(official) = official_model() else {
+        return;
+    };
     let ours = shapes(&read_json(OURS), "our");
     let official = shapes(&official, "official");
 
@@ -302,7 +348,10 @@ fn documentation_is_our_own() {
         let theirs = official.get(id).map(docs_of).unwrap_or_default();
         let mine = docs_of(shape);
         for (place, text) in &mine {
-            assert!(!text.trim().is_empty(), "empty documentation on {id}{place}");
+            assert!(
+                !text.trim().is_empty(),
+                "empty documentation on {id}{place}"
+            );
             if let Some((_, official_text)) = theirs.iter().find(|(p, _)| p == place) {
                 assert_ne!(
                     normalize(text),

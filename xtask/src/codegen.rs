@@ -81,7 +81,8 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     let root = workspace_root();
     let text = fs::read_to_string(&args.model).map_err(|e| Failure::new(2, format!("cannot read model {}: {e}", args.model.display())))?;
     let out = normalize(&args.out);
-    let in_workspace = out == root.join("generated");
+    // Crates written inside the workspace (but not under target/) are workspace members.
+    let in_workspace = out.starts_with(&root) && !out.starts_with(root.join("target"));
     let settings = CrateSettings { runtime_path: relative(&out, &root.join("runtime")), standalone: !in_workspace, ..CrateSettings::default() };
     let started = std::time::Instant::now();
     let generated = generate(&text, &args.options, &settings).map_err(|e| Failure::new(2, format!("{}: {e}", args.model.display())))?;

@@ -29,7 +29,7 @@ fn emit_str(e: &EnumDef) -> TokenStream {
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str().unwrap_or_default()).collect();
     let vnames: Vec<_> = e.variants.iter().map(|v| format_ident!("{}", v.name)).collect();
     let unknown_doc = format!(
-        "A value this version of the client does not know; [`{}::as_str`] returns it unchanged.",
+        " A value this version of the client does not know; [`{}::as_str`] returns it unchanged.",
         e.name
     );
     quote! {
