@@ -190,3 +190,15 @@ where
 pub fn to_body<T: Serialize>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
     serde_json::to_vec(value)
 }
+
+/// Reads a union: a JSON object with exactly one non-null member (`__type` ignored), returned
+/// as its key and value for the generated code to dispatch on.
+pub fn union_member<'de, D: Deserializer<'de>>(d: D, union: &str) -> Result<(String, serde_json::Value), D::Error> {
+    let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+    let mut set = map.into_iter().filter(|(k, v)| k != "__type" && !v.is_null());
+    match (set.next(), set.next()) {
+        (Some(entry), None) => Ok(entry),
+        (None, _) => Err(de::Error::custom(format!("union {union} has no member set"))),
+        (Some((a, _)), Some((b, _))) => Err(de::Error::custom(format!("union {union} has more than one member set ({a}, {b})"))),
+    }
+}
