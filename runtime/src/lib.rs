@@ -8,11 +8,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod endpoint;
 pub mod error;
 pub mod operation;
 pub mod primitives;
 pub mod serde_fmt;
 
+pub use endpoint::{Endpoint, EndpointError, Params as EndpointParams, RuleSet};
 pub use error::{BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, Unhandled};
 pub use operation::{Operation, ServiceInfo};
 pub use primitives::{Blob, DateTime, Document, UnknownValue};
