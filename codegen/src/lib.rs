@@ -46,6 +46,10 @@ pub struct Generated {
     pub skipped: Vec<Skipped>,
     /// Number of operations generated.
     pub operations: usize,
+    /// Names of the generated operations that have a paginator (`into_paginator`).
+    pub paginators: Vec<String>,
+    /// `@paginated` operations generated without a paginator, with the reason.
+    pub paginator_gaps: Vec<Skipped>,
 }
 
 /// Loads, validates, plans, emits and formats a crate for the model JSON text.
@@ -59,7 +63,8 @@ pub fn generate(model_json: &str, options: &Options, settings: &CrateSettings) -
         files.insert(path, text);
     }
     files.insert("Cargo.toml".into(), cargo_toml(&plan, settings));
-    Ok(Generated { files, skipped: plan.skipped, operations: plan.operations.len() })
+    let paginators = plan.operations.iter().filter(|op| op.paginator.is_some()).map(|op| op.name.clone()).collect();
+    Ok(Generated { files, skipped: plan.skipped, operations: plan.operations.len(), paginators, paginator_gaps: plan.paginator_gaps })
 }
 
 fn cargo_toml(plan: &Plan, settings: &CrateSettings) -> String {

@@ -37,6 +37,8 @@ pub struct Plan {
     pub operations: Vec<OperationPlan>,
     /// Operations left out, with the reason.
     pub skipped: Vec<Skipped>,
+    /// `@paginated` operations that were generated without a paginator, with the reason.
+    pub paginator_gaps: Vec<Skipped>,
 }
 
 /// An operation that was not generated, and why.
@@ -333,12 +335,14 @@ struct Planner<'a> {
     names: BTreeMap<String, String>,
     /// Edges `(shape, member)` that need a `Box`.
     boxed: BTreeSet<(String, String)>,
+    /// `@paginated` operations left without a paginator, and why.
+    paginator_gaps: Vec<Skipped>,
 }
 
 /// Builds the plan for a model.
 pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
     let service = select_service(index, options)?;
-    let mut planner = Planner { index, diags: Vec::new(), names: BTreeMap::new(), boxed: BTreeSet::new() };
+    let mut planner = Planner { index, diags: Vec::new(), names: BTreeMap::new(), boxed: BTreeSet::new(), paginator_gaps: Vec::new() };
     let service_plan = planner.service(service);
 
     let all_ops = index.service_operations(service);
@@ -429,7 +433,7 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
         return Err(Error::from_diagnostics(planner.diags));
     }
     let crate_name = options.crate_name.clone().unwrap_or_else(|| crate_name_for(&service_plan.sdk_id));
-    Ok(Plan { crate_name, service: service_plan, types, errors, operations, skipped })
+    Ok(Plan { crate_name, service: service_plan, types, errors, operations, skipped, paginator_gaps: planner.paginator_gaps })
 }
 
 /// The package name AWS SDKs use for an `sdkId`: lowercase, spaces and dashes dropped
@@ -844,23 +848,30 @@ impl Planner<'_> {
                 .and_then(Value::as_str)
                 .map(str::to_string)
         };
+        let mut gap = |reason: String| self.paginator_gaps.push(Skipped { operation: op.id.clone(), reason });
         let (Some(input_token), Some(output_token)) = (merged("inputToken"), merged("outputToken")) else {
+            gap("its paginated trait (merged with the service's) names no inputToken or no outputToken".into());
             return None;
         };
         let find = |s: &StructDef, wire: &str| s.fields.iter().find(|f| f.wire_name == wire).cloned();
-        let at = &op.id;
         let Some(in_tok) = find(input, &input_token) else {
-            self.diags.push(Diagnostic::new(at, format!("paginated inputToken {input_token} is not an input member")));
+            self.diags.push(Diagnostic::new(&op.id, format!("paginated inputToken {input_token} is not an input member")));
             return None;
         };
         // Nested output paths (`A.B`) are not supported; such operations get no paginator.
-        let out_tok = find(output, &output_token)?;
+        let Some(out_tok) = find(output, &output_token) else {
+            gap(format!("outputToken {output_token} is not a top-level output member (nested paths are not supported)"));
+            return None;
+        };
         let items = merged("items").and_then(|i| find(output, &i)).and_then(|f| match f.ty {
             RustType::List(item, false) => Some((f.name, *item)),
             _ => None,
         });
         let page_size = merged("pageSize").and_then(|p| find(input, &p)).map(|f| (f.name, f.ty));
         if in_tok.ty != RustType::String || out_tok.ty != RustType::String {
+            gap(format!(
+                "its tokens {input_token} / {output_token} are not strings, and paginators carry string tokens only"
+            ));
             return None;
         }
         Some(PaginatorPlan { input_token: in_tok.name, output_token: out_tok.name, items, page_size })

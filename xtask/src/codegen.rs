@@ -90,6 +90,9 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     for s in &generated.skipped {
         eprintln!("skipped {}: {}", s.operation, s.reason);
     }
+    for g in &generated.paginator_gaps {
+        eprintln!("no paginator for {}: {}", g.operation, g.reason);
+    }
     if args.check {
         let drifted = compare(&out, &generated.files);
         if drifted.is_empty() {
