@@ -8,7 +8,8 @@ pub fn html_to_markdown(html: &str) -> Vec<String> {
     let mut list_depth = 0usize;
     let mut link: Option<(String, usize)> = None;
     while !rest.is_empty() {
-        let is_tag = rest.starts_with('<') && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
+        let is_tag = rest.starts_with('<')
+            && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
         if let Some(after) = rest.strip_prefix('<').filter(|_| is_tag) {
             let Some(end) = after.find('>') else {
                 out.text(rest);
@@ -18,7 +19,11 @@ pub fn html_to_markdown(html: &str) -> Vec<String> {
             rest = &after[end + 1..];
             let closing = tag.starts_with('/');
             let body = tag.trim_start_matches('/').trim_end_matches('/').trim();
-            let name: String = body.chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+            let name: String = body
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
             match (name.as_str(), closing) {
                 ("p" | "div" | "dl", _) => out.paragraph(),
                 ("br", _) => out.newline(),
@@ -39,7 +44,11 @@ pub fn html_to_markdown(html: &str) -> Vec<String> {
                 }
                 ("note" | "important", false) => {
                     out.paragraph();
-                    out.raw(if name == "note" { "**Note:** " } else { "**Important:** " });
+                    out.raw(if name == "note" {
+                        "**Note:** "
+                    } else {
+                        "**Important:** "
+                    });
                 }
                 ("note" | "important", true) => out.paragraph(),
                 ("h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "dt", _) => {
@@ -50,7 +59,8 @@ pub fn html_to_markdown(html: &str) -> Vec<String> {
                     }
                 }
                 ("a", false) => {
-                    let href = attribute(body, "href").filter(|h| h.starts_with("http://") || h.starts_with("https://"));
+                    let href = attribute(body, "href")
+                        .filter(|h| h.starts_with("http://") || h.starts_with("https://"));
                     if let Some(h) = href {
                         out.raw("[");
                         link = Some((h, out.buf.len()));
@@ -82,7 +92,10 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     let value = &tag[pos + name.len() + 1..];
     let quote = value.chars().next()?;
     if quote == '"' || quote == '\'' {
-        value[1..].split(quote).next().map(|v| decode_entities(v.trim()))
+        value[1..]
+            .split(quote)
+            .next()
+            .map(|v| decode_entities(v.trim()))
     } else {
         value.split_whitespace().next().map(decode_entities)
     }
@@ -250,13 +263,25 @@ mod tests {
     #[test]
     fn paragraphs_code_and_links() {
         let md = html_to_markdown("<p>Use <code>Foo</code> [or] <a href=\"https://example.com/x\">the docs</a>.</p><p>Second &amp; last.</p>");
-        assert_eq!(md, vec!["Use `Foo` \\[or\\] [the docs](https://example.com/x).", "", "Second & last."]);
+        assert_eq!(
+            md,
+            vec![
+                "Use `Foo` \\[or\\] [the docs](https://example.com/x).",
+                "",
+                "Second & last."
+            ]
+        );
     }
 
     #[test]
     fn lists_and_notes() {
-        let md = html_to_markdown("<p>Values:</p><ul><li><p>a_b</p></li><li>c</li></ul><note>Careful</note>");
-        assert_eq!(md, vec!["Values:", "", "- a\\_b", "", "- c", "", "**Note:** Careful"]);
+        let md = html_to_markdown(
+            "<p>Values:</p><ul><li><p>a_b</p></li><li>c</li></ul><note>Careful</note>",
+        );
+        assert_eq!(
+            md,
+            vec!["Values:", "", "- a\\_b", "", "- c", "", "**Note:** Careful"]
+        );
     }
 
     #[test]
@@ -267,6 +292,9 @@ mod tests {
 
     #[test]
     fn plain_text_passes() {
-        assert_eq!(html_to_markdown("Just text\n   wrapped"), vec!["Just text wrapped"]);
+        assert_eq!(
+            html_to_markdown("Just text\n   wrapped"),
+            vec!["Just text wrapped"]
+        );
     }
 }

@@ -15,7 +15,10 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem at `shape`.
     pub fn new(shape: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { shape: shape.into(), message: message.into() }
+        Self {
+            shape: shape.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -38,7 +41,9 @@ pub struct Error {
 
 impl Error {
     pub(crate) fn single(shape: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { diagnostics: vec![Diagnostic::new(shape, message)] }
+        Self {
+            diagnostics: vec![Diagnostic::new(shape, message)],
+        }
     }
 
     pub(crate) fn from_diagnostics(mut diagnostics: Vec<Diagnostic>) -> Self {
@@ -51,7 +56,11 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.diagnostics.len();
-        writeln!(f, "the model has {n} problem{}:", if n == 1 { "" } else { "s" })?;
+        writeln!(
+            f,
+            "the model has {n} problem{}:",
+            if n == 1 { "" } else { "s" }
+        )?;
         for d in &self.diagnostics {
             writeln!(f, "  - {d}")?;
         }

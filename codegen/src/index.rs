@@ -189,25 +189,39 @@ impl ShapeIndex {
     pub fn from_ast(ast: ModelAst) -> Result<Self, Error> {
         let mut diags = Vec::new();
         if !matches!(ast.smithy.as_str(), "2.0" | "2" | "1.0" | "1") {
-            diags.push(Diagnostic::new("", format!("unsupported Smithy version {:?}", ast.smithy)));
+            diags.push(Diagnostic::new(
+                "",
+                format!("unsupported Smithy version {:?}", ast.smithy),
+            ));
         }
         let mut shapes = BTreeMap::new();
         for (name, ty, default) in PRELUDE {
             let mut traits = Map::new();
             if let Some(d) = default {
-                traits.insert("smithy.api#default".into(), serde_json::from_str(d).expect("literal"));
+                traits.insert(
+                    "smithy.api#default".into(),
+                    serde_json::from_str(d).expect("literal"),
+                );
             }
-            shapes.insert(format!("smithy.api#{name}"), Self::simple(&format!("smithy.api#{name}"), ty, traits));
+            shapes.insert(
+                format!("smithy.api#{name}"),
+                Self::simple(&format!("smithy.api#{name}"), ty, traits),
+            );
         }
         let mut unit = Self::simple("smithy.api#Unit", "structure", Map::new());
-        unit.traits.0.insert("smithy.api#unitType".into(), Value::Object(Map::new()));
+        unit.traits
+            .0
+            .insert("smithy.api#unitType".into(), Value::Object(Map::new()));
         shapes.insert(unit.id.clone(), unit);
 
         let mut applies = Vec::new();
         let mut raw: BTreeMap<String, ShapeAst> = BTreeMap::new();
         for (id, value) in ast.shapes {
             if !id.contains('#') {
-                diags.push(Diagnostic::new(&id, "shape id is not absolute (expected namespace#Name)"));
+                diags.push(Diagnostic::new(
+                    &id,
+                    "shape id is not absolute (expected namespace#Name)",
+                ));
                 continue;
             }
             match serde_json::from_value::<ShapeAst>(value) {
@@ -228,13 +242,22 @@ impl ShapeIndex {
         }
         for (target, traits) in applies {
             match target.split_once('$') {
-                Some((shape, member)) => match shapes.get_mut(shape).and_then(|s| s.members.iter_mut().find(|m| m.name == member)) {
+                Some((shape, member)) => match shapes
+                    .get_mut(shape)
+                    .and_then(|s| s.members.iter_mut().find(|m| m.name == member))
+                {
                     Some(m) => m.traits.merge(&traits),
-                    None => diags.push(Diagnostic::new(&target, "`apply` targets a member that does not exist")),
+                    None => diags.push(Diagnostic::new(
+                        &target,
+                        "`apply` targets a member that does not exist",
+                    )),
                 },
                 None => match shapes.get_mut(&target) {
                     Some(s) => s.traits.merge(&traits),
-                    None => diags.push(Diagnostic::new(&target, "`apply` targets a shape that does not exist")),
+                    None => diags.push(Diagnostic::new(
+                        &target,
+                        "`apply` targets a shape that does not exist",
+                    )),
                 },
             }
         }
@@ -263,9 +286,17 @@ impl ShapeIndex {
         }
     }
 
-    fn convert(id: &str, s: &ShapeAst, raw: &BTreeMap<String, ShapeAst>, diags: &mut Vec<Diagnostic>) -> Option<Shape> {
+    fn convert(
+        id: &str,
+        s: &ShapeAst,
+        raw: &BTreeMap<String, ShapeAst>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Shape> {
         let Some(ty) = ShapeType::parse(&s.kind) else {
-            diags.push(Diagnostic::new(id, format!("unknown shape type {:?}", s.kind)));
+            diags.push(Diagnostic::new(
+                id,
+                format!("unknown shape type {:?}", s.kind),
+            ));
             return None;
         };
         let mut shape = Self::simple(id, "string", Map::new());
@@ -275,11 +306,17 @@ impl ShapeIndex {
         Self::apply_mixins(id, s, raw, &mut shape, diags, &mut seen);
         shape.traits.merge(&s.traits);
         shape.traits.0.remove("smithy.api#mixin");
-        let member = |name: &str, m: &MemberAst| Member { name: name.into(), target: m.target.clone(), traits: Traits(m.traits.clone()) };
+        let member = |name: &str, m: &MemberAst| Member {
+            name: name.into(),
+            target: m.target.clone(),
+            traits: Traits(m.traits.clone()),
+        };
         match ty {
             ShapeType::List => match &s.member {
                 Some(m) => shape.members.push(member("member", m)),
-                None if shape.members.is_empty() => diags.push(Diagnostic::new(id, "list has no `member`")),
+                None if shape.members.is_empty() => {
+                    diags.push(Diagnostic::new(id, "list has no `member`"))
+                }
                 None => {}
             },
             ShapeType::Map => match (&s.key, &s.value) {
@@ -303,7 +340,10 @@ impl ShapeIndex {
                                     None => shape.members.push(m),
                                 }
                             }
-                            Err(e) => diags.push(Diagnostic::new(format!("{id}${name}"), format!("malformed member: {e}"))),
+                            Err(e) => diags.push(Diagnostic::new(
+                                format!("{id}${name}"),
+                                format!("malformed member: {e}"),
+                            )),
                         }
                     }
                 }
@@ -314,7 +354,10 @@ impl ShapeIndex {
         shape.output = s.output.as_ref().map(|t| t.target.clone());
         shape.errors = ids(&s.errors);
         shape.operations = ids(&s.operations);
-        for lifecycle in [&s.create, &s.put, &s.read, &s.update, &s.delete, &s.list].into_iter().flatten() {
+        for lifecycle in [&s.create, &s.put, &s.read, &s.update, &s.delete, &s.list]
+            .into_iter()
+            .flatten()
+        {
             shape.operations.push(lifecycle.target.clone());
         }
         shape.operations.extend(ids(&s.collection_operations));
@@ -325,7 +368,10 @@ impl ShapeIndex {
                 Some(name) => {
                     shape.rename.insert(k.clone(), name.to_string());
                 }
-                None => diags.push(Diagnostic::new(id, format!("rename of {k} is not a string"))),
+                None => diags.push(Diagnostic::new(
+                    id,
+                    format!("rename of {k} is not a string"),
+                )),
             }
         }
         Some(shape)
@@ -341,11 +387,17 @@ impl ShapeIndex {
     ) {
         for mixin in &s.mixins {
             if !seen.insert(mixin.target.clone()) {
-                diags.push(Diagnostic::new(id, format!("mixin cycle through {}", mixin.target)));
+                diags.push(Diagnostic::new(
+                    id,
+                    format!("mixin cycle through {}", mixin.target),
+                ));
                 continue;
             }
             let Some(m) = raw.get(&mixin.target) else {
-                diags.push(Diagnostic::new(id, format!("mixin {} does not exist", mixin.target)));
+                diags.push(Diagnostic::new(
+                    id,
+                    format!("mixin {} does not exist", mixin.target),
+                ));
                 continue;
             };
             Self::apply_mixins(id, m, raw, shape, diags, seen);
@@ -356,7 +408,11 @@ impl ShapeIndex {
             if let Some(members) = &m.members {
                 for (name, value) in members {
                     if let Ok(ma) = serde_json::from_value::<MemberAst>(value.clone()) {
-                        shape.members.push(Member { name: name.clone(), target: ma.target, traits: Traits(ma.traits) });
+                        shape.members.push(Member {
+                            name: name.clone(),
+                            target: ma.target,
+                            traits: Traits(ma.traits),
+                        });
                     }
                 }
             }
@@ -367,13 +423,25 @@ impl ShapeIndex {
         for shape in self.shapes.values() {
             for m in &shape.members {
                 if !self.shapes.contains_key(&m.target) {
-                    diags.push(Diagnostic::new(format!("{}${}", shape.id, m.name), format!("targets unknown shape {}", m.target)));
+                    diags.push(Diagnostic::new(
+                        format!("{}${}", shape.id, m.name),
+                        format!("targets unknown shape {}", m.target),
+                    ));
                 }
             }
-            let refs = shape.input.iter().chain(&shape.output).chain(&shape.errors).chain(&shape.operations).chain(&shape.resources);
+            let refs = shape
+                .input
+                .iter()
+                .chain(&shape.output)
+                .chain(&shape.errors)
+                .chain(&shape.operations)
+                .chain(&shape.resources);
             for target in refs {
                 if !self.shapes.contains_key(target) {
-                    diags.push(Diagnostic::new(&shape.id, format!("refers to unknown shape {target}")));
+                    diags.push(Diagnostic::new(
+                        &shape.id,
+                        format!("refers to unknown shape {target}"),
+                    ));
                 }
             }
         }
@@ -386,7 +454,9 @@ impl ShapeIndex {
 
     /// The shape with this id; the id must have been checked already.
     pub fn expect(&self, id: &str) -> &Shape {
-        self.shapes.get(id).unwrap_or_else(|| panic!("shape {id} was checked to exist"))
+        self.shapes
+            .get(id)
+            .unwrap_or_else(|| panic!("shape {id} was checked to exist"))
     }
 
     /// Every shape, sorted by id.
@@ -396,7 +466,10 @@ impl ShapeIndex {
 
     /// The service shapes of the model.
     pub fn services(&self) -> Vec<&Shape> {
-        self.shapes.values().filter(|s| s.ty == ShapeType::Service).collect()
+        self.shapes
+            .values()
+            .filter(|s| s.ty == ShapeType::Service)
+            .collect()
     }
 
     /// Every operation of a service, through its resources too, in model order, deduplicated.

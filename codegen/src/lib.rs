@@ -33,7 +33,11 @@ pub struct CrateSettings {
 
 impl Default for CrateSettings {
     fn default() -> Self {
-        Self { runtime_path: "../runtime".into(), version: "0.1.0".into(), standalone: false }
+        Self {
+            runtime_path: "../runtime".into(),
+            version: "0.1.0".into(),
+            standalone: false,
+        }
     }
 }
 
@@ -53,24 +57,48 @@ pub struct Generated {
 }
 
 /// Loads, validates, plans, emits and formats a crate for the model JSON text.
-pub fn generate(model_json: &str, options: &Options, settings: &CrateSettings) -> Result<Generated, Error> {
+pub fn generate(
+    model_json: &str,
+    options: &Options,
+    settings: &CrateSettings,
+) -> Result<Generated, Error> {
     let index = index::ShapeIndex::from_json(model_json)?;
     let plan = plan::plan(&index, options)?;
     let tokens = emit::emit(&plan).map_err(|e| Error::single(&plan.service.shape_id, e))?;
     let mut files = BTreeMap::new();
     for (path, tokens) in tokens {
-        let text = format::format_file(&path, tokens).map_err(|e| Error::single(&plan.service.shape_id, e))?;
+        let text = format::format_file(&path, tokens)
+            .map_err(|e| Error::single(&plan.service.shape_id, e))?;
         files.insert(path, text);
     }
     files.insert("Cargo.toml".into(), cargo_toml(&plan, settings));
-    let paginators = plan.operations.iter().filter(|op| op.paginator.is_some()).map(|op| op.name.clone()).collect();
-    Ok(Generated { files, skipped: plan.skipped, operations: plan.operations.len(), paginators, paginator_gaps: plan.paginator_gaps })
+    let paginators = plan
+        .operations
+        .iter()
+        .filter(|op| op.paginator.is_some())
+        .map(|op| op.name.clone())
+        .collect();
+    Ok(Generated {
+        files,
+        skipped: plan.skipped,
+        operations: plan.operations.len(),
+        paginators,
+        paginator_gaps: plan.paginator_gaps,
+    })
 }
 
 fn cargo_toml(plan: &Plan, settings: &CrateSettings) -> String {
     let header = HEADER.replacen("//", "#", 1);
-    let description = format!("Client for {} generated from its Smithy model.", plan.service.title).replace('"', "'");
-    let workspace = if settings.standalone { "\n[workspace]\n" } else { "" };
+    let description = format!(
+        "Client for {} generated from its Smithy model.",
+        plan.service.title
+    )
+    .replace('"', "'");
+    let workspace = if settings.standalone {
+        "\n[workspace]\n"
+    } else {
+        ""
+    };
     format!(
         "{header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.85\"\ndescription = \"{description}\"\nlicense = \"Apache-2.0\"\n\n[dependencies]\nawsjson-runtime = {{ path = \"{runtime}\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{workspace}",
         name = plan.crate_name,

@@ -6,10 +6,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Keywords that can be used as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn", "for", "if",
-    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait",
-    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
-    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
+    "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while",
+    "abstract", "become", "box", "do", "final", "gen", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers; they get a trailing underscore.
@@ -17,9 +18,40 @@ const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Type names the generated code refers to unqualified; shapes with these names are renamed.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "HashMap", "Default", "Clone", "Copy",
-    "Debug", "Send", "Sync", "Sized", "Into", "From", "Iterator", "ToString", "PartialEq", "Eq", "Hash", "Client",
-    "Config", "Error", "Self", "Operation", "SdkError", "BuildError", "ErrorMetadata", "Unhandled", "Handle",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "HashMap",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Send",
+    "Sync",
+    "Sized",
+    "Into",
+    "From",
+    "Iterator",
+    "ToString",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Client",
+    "Config",
+    "Error",
+    "Self",
+    "Operation",
+    "SdkError",
+    "BuildError",
+    "ErrorMetadata",
+    "Unhandled",
+    "Handle",
 ];
 
 /// Lowercases a plural acronym's `s` so case conversion keeps it with its acronym:
@@ -37,7 +69,10 @@ fn fix_plural_acronyms(name: &str) -> String {
         let plural = run >= 2
             && i < chars.len()
             && chars[i] == 's'
-            && (i + 1 == chars.len() || chars[i + 1].is_ascii_uppercase() || chars[i + 1].is_ascii_digit() || chars[i + 1] == '_');
+            && (i + 1 == chars.len()
+                || chars[i + 1].is_ascii_uppercase()
+                || chars[i + 1].is_ascii_digit()
+                || chars[i + 1] == '_');
         if plural {
             out.push(chars[start]);
             out.extend(chars[start + 1..i].iter().map(|c| c.to_ascii_lowercase()));
@@ -54,7 +89,15 @@ fn fix_plural_acronyms(name: &str) -> String {
 }
 
 fn sanitize(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect()
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 fn escape_keyword(name: String) -> String {
@@ -113,12 +156,24 @@ pub fn variant_name(member_name: &str) -> String {
     }
 }
 
-/// Name of a struct field; `build` would clash with the builder's `build` method.
+/// Methods generated next to member accessors and setters; members with these names get a
+/// `_value` suffix.
+const RESERVED_METHODS: &[&str] = &[
+    "build",
+    "builder",
+    "send",
+    "as_input",
+    "into_paginator",
+    "meta",
+];
+
+/// Name of a struct field, clear of the methods generated beside it (`build`, `send`, ...).
 pub fn field_name(member_name: &str) -> String {
     let name = snake(member_name);
-    match name.as_str() {
-        "build" => "build_value".into(),
-        _ => name,
+    if RESERVED_METHODS.contains(&name.as_str()) {
+        format!("{name}_value")
+    } else {
+        name
     }
 }
 

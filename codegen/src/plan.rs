@@ -207,7 +207,18 @@ pub enum RustType {
 impl RustType {
     /// Whether the type is `Copy`.
     pub fn is_copy(&self) -> bool {
-        matches!(self, Self::Bool | Self::I8 | Self::I16 | Self::I32 | Self::I64 | Self::F32 | Self::F64 | Self::I128 | Self::DateTime)
+        matches!(
+            self,
+            Self::Bool
+                | Self::I8
+                | Self::I16
+                | Self::I32
+                | Self::I64
+                | Self::F32
+                | Self::F64
+                | Self::I128
+                | Self::DateTime
+        )
     }
     /// Whether it contains floats (so `Eq` cannot be derived).
     pub fn is_float(&self) -> bool {
@@ -342,7 +353,13 @@ struct Planner<'a> {
 /// Builds the plan for a model.
 pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
     let service = select_service(index, options)?;
-    let mut planner = Planner { index, diags: Vec::new(), names: BTreeMap::new(), boxed: BTreeSet::new(), paginator_gaps: Vec::new() };
+    let mut planner = Planner {
+        index,
+        diags: Vec::new(),
+        names: BTreeMap::new(),
+        boxed: BTreeSet::new(),
+        paginator_gaps: Vec::new(),
+    };
     let service_plan = planner.service(service);
 
     let all_ops = index.service_operations(service);
@@ -351,16 +368,25 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
     if options.operations.is_empty() {
         for op in &all_ops {
             match unsupported_reason(index, index.expect(op)) {
-                Some(reason) => skipped.push(Skipped { operation: op.clone(), reason }),
+                Some(reason) => skipped.push(Skipped {
+                    operation: op.clone(),
+                    reason,
+                }),
                 None => chosen.push(op.clone()),
             }
         }
     } else {
         for wanted in &options.operations {
             match all_ops.iter().find(|id| shape_name(id) == wanted) {
-                None => planner.diags.push(Diagnostic::new(&service.id, format!("has no operation named {wanted:?}"))),
+                None => planner.diags.push(Diagnostic::new(
+                    &service.id,
+                    format!("has no operation named {wanted:?}"),
+                )),
                 Some(op) => match unsupported_reason(index, index.expect(op)) {
-                    Some(reason) => planner.diags.push(Diagnostic::new(op, format!("cannot be generated: {reason}"))),
+                    Some(reason) => planner.diags.push(Diagnostic::new(
+                        op,
+                        format!("cannot be generated: {reason}"),
+                    )),
                     None if !chosen.contains(op) => chosen.push(op.clone()),
                     None => {}
                 },
@@ -389,7 +415,11 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
     let rename = &service.rename;
     for id in closure.iter().chain(&error_ids) {
         let shape = index.expect(id);
-        if matches!(shape.ty, ShapeType::Structure | ShapeType::Union | ShapeType::Enum | ShapeType::IntEnum) && shape.id != "smithy.api#Unit" {
+        if matches!(
+            shape.ty,
+            ShapeType::Structure | ShapeType::Union | ShapeType::Enum | ShapeType::IntEnum
+        ) && shape.id != "smithy.api#Unit"
+        {
             let base = rename.get(id).map(String::as_str).unwrap_or(shape.name());
             planner.names.insert(id.clone(), naming::type_name(base));
         }
@@ -405,14 +435,22 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
     let mut types = Vec::new();
     for id in &closure {
         let shape = index.expect(id);
-        let Some(name) = planner.names.get(id).cloned() else { continue };
+        let Some(name) = planner.names.get(id).cloned() else {
+            continue;
+        };
         if error_ids.contains(id) {
             continue;
         }
         match shape.ty {
-            ShapeType::Structure => types.push(TypeDef::Struct(planner.structure(shape, name, StructRole::Plain))),
+            ShapeType::Structure => types.push(TypeDef::Struct(planner.structure(
+                shape,
+                name,
+                StructRole::Plain,
+            ))),
             ShapeType::Union => types.push(TypeDef::Union(planner.union(shape, name))),
-            ShapeType::Enum | ShapeType::IntEnum => types.push(TypeDef::Enum(planner.enumeration(shape, name))),
+            ShapeType::Enum | ShapeType::IntEnum => {
+                types.push(TypeDef::Enum(planner.enumeration(shape, name)))
+            }
             _ => {}
         }
     }
@@ -426,20 +464,38 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
         .collect();
     errors.sort_by(|a, b| a.name.cmp(&b.name));
 
-    let operations: Vec<OperationPlan> = chosen.iter().map(|op| planner.operation(index.expect(op), service)).collect();
+    let operations: Vec<OperationPlan> = chosen
+        .iter()
+        .map(|op| planner.operation(index.expect(op), service))
+        .collect();
     planner.check_operation_names(&operations, &types);
 
     if !planner.diags.is_empty() {
         return Err(Error::from_diagnostics(planner.diags));
     }
-    let crate_name = options.crate_name.clone().unwrap_or_else(|| crate_name_for(&service_plan.sdk_id));
-    Ok(Plan { crate_name, service: service_plan, types, errors, operations, skipped, paginator_gaps: planner.paginator_gaps })
+    let crate_name = options
+        .crate_name
+        .clone()
+        .unwrap_or_else(|| crate_name_for(&service_plan.sdk_id));
+    Ok(Plan {
+        crate_name,
+        service: service_plan,
+        types,
+        errors,
+        operations,
+        skipped,
+        paginator_gaps: planner.paginator_gaps,
+    })
 }
 
 /// The package name AWS SDKs use for an `sdkId`: lowercase, spaces and dashes dropped
 /// (`Secrets Manager` -> `secretsmanager`).
 fn crate_name_for(sdk_id: &str) -> String {
-    sdk_id.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
+    sdk_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 fn select_service<'a>(index: &'a ShapeIndex, options: &Options) -> Result<&'a Shape, Error> {
@@ -454,7 +510,13 @@ fn select_service<'a>(index: &'a ShapeIndex, options: &Options) -> Result<&'a Sh
             [] => Err(Error::single("", "the model has no service shape")),
             many => Err(Error::single(
                 "",
-                format!("the model has several services ({}); choose one", many.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")),
+                format!(
+                    "the model has several services ({}); choose one",
+                    many.iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             )),
         },
     }
@@ -467,8 +529,15 @@ fn unsupported_reason(index: &ShapeIndex, op: &Shape) -> Option<String> {
         for m in &shape.members {
             let target = index.expect(&m.target);
             if m.traits.has("smithy.api#streaming") || target.traits.has("smithy.api#streaming") {
-                let what = if target.ty == ShapeType::Union { "an event stream" } else { "a streaming blob" };
-                return Some(format!("member {}${} is {what}, which awsJson clients here do not support", shape.id, m.name));
+                let what = if target.ty == ShapeType::Union {
+                    "an event stream"
+                } else {
+                    "a streaming blob"
+                };
+                return Some(format!(
+                    "member {}${} is {what}, which awsJson clients here do not support",
+                    shape.id, m.name
+                ));
             }
         }
     }
@@ -481,7 +550,10 @@ fn unsupported_reason(index: &ShapeIndex, op: &Shape) -> Option<String> {
 }
 
 fn docs_of(traits: &crate::index::Traits) -> Vec<String> {
-    traits.documentation().map(html_to_markdown).unwrap_or_default()
+    traits
+        .documentation()
+        .map(html_to_markdown)
+        .unwrap_or_default()
 }
 
 fn deprecation(traits: &crate::index::Traits) -> Option<String> {
@@ -504,7 +576,13 @@ impl Planner<'_> {
         } else if service.traits.has("aws.protocols#awsJson1_1") {
             "1.1"
         } else {
-            let protocols: Vec<&str> = service.traits.0.keys().filter(|k| k.starts_with("aws.protocols#")).map(String::as_str).collect();
+            let protocols: Vec<&str> = service
+                .traits
+                .0
+                .keys()
+                .filter(|k| k.starts_with("aws.protocols#"))
+                .map(String::as_str)
+                .collect();
             self.diags.push(Diagnostic::new(id, format!("unsupported protocol: only awsJson1_0 and awsJson1_1 are supported, the service has {protocols:?}")));
             "1.1"
         };
@@ -515,17 +593,28 @@ impl Planner<'_> {
             .and_then(Value::as_str)
             .unwrap_or(service.name())
             .to_string();
-        let signing_name = match service.traits.get("aws.auth#sigv4").and_then(|v| v.get("name")).and_then(Value::as_str) {
+        let signing_name = match service
+            .traits
+            .get("aws.auth#sigv4")
+            .and_then(|v| v.get("name"))
+            .and_then(Value::as_str)
+        {
             Some(n) => n.to_string(),
             None => {
-                self.diags.push(Diagnostic::new(id, "has no aws.auth#sigv4 trait with a signing name"));
+                self.diags.push(Diagnostic::new(
+                    id,
+                    "has no aws.auth#sigv4 trait with a signing name",
+                ));
                 String::new()
             }
         };
         let rule_set = match service.traits.get("smithy.rules#endpointRuleSet") {
             Some(r) => r.clone(),
             None => {
-                self.diags.push(Diagnostic::new(id, "has no smithy.rules#endpointRuleSet trait; endpoints cannot be resolved"));
+                self.diags.push(Diagnostic::new(
+                    id,
+                    "has no smithy.rules#endpointRuleSet trait; endpoints cannot be resolved",
+                ));
                 Value::Null
             }
         };
@@ -534,7 +623,11 @@ impl Planner<'_> {
             target_prefix: service.name().to_string(),
             json_version: json_version.into(),
             signing_name,
-            title: service.traits.str("smithy.api#title").unwrap_or(&sdk_id).to_string(),
+            title: service
+                .traits
+                .str("smithy.api#title")
+                .unwrap_or(&sdk_id)
+                .to_string(),
             sdk_id,
             version: service.version.clone().unwrap_or_default(),
             docs: docs_of(&service.traits),
@@ -557,14 +650,20 @@ impl Planner<'_> {
         let mut seen = BTreeMap::new();
         for op in operations {
             if let Some(other) = seen.insert(op.method.clone(), op.shape_id.clone()) {
-                self.diags.push(Diagnostic::new(&op.shape_id, format!("its method name {} clashes with {other}", op.method)));
+                self.diags.push(Diagnostic::new(
+                    &op.shape_id,
+                    format!("its method name {} clashes with {other}", op.method),
+                ));
             }
         }
         let type_names: BTreeSet<&str> = types.iter().map(TypeDef::name).collect();
         for op in operations {
             for n in [&op.input.name, &op.output.name] {
                 if type_names.contains(n.as_str()) {
-                    self.diags.push(Diagnostic::new(&op.shape_id, format!("generated type {n} clashes with a shape of the same name")));
+                    self.diags.push(Diagnostic::new(
+                        &op.shape_id,
+                        format!("generated type {n} clashes with a shape of the same name"),
+                    ));
                 }
             }
         }
@@ -580,7 +679,12 @@ impl Planner<'_> {
                 ShapeType::Structure | ShapeType::Union => s
                     .members
                     .iter()
-                    .filter(|m| matches!(index.expect(&m.target).ty, ShapeType::Structure | ShapeType::Union))
+                    .filter(|m| {
+                        matches!(
+                            index.expect(&m.target).ty,
+                            ShapeType::Structure | ShapeType::Union
+                        )
+                    })
                     .map(|m| (m.name.clone(), m.target.clone()))
                     .collect(),
                 _ => Vec::new(),
@@ -623,7 +727,11 @@ impl Planner<'_> {
             ShapeType::BigInteger => RustType::I128,
             ShapeType::BigDecimal => RustType::F64,
             ShapeType::Timestamp => {
-                if let Some(f) = shape.traits.str("smithy.api#timestampFormat").filter(|f| *f != "epoch-seconds") {
+                if let Some(f) = shape
+                    .traits
+                    .str("smithy.api#timestampFormat")
+                    .filter(|f| *f != "epoch-seconds")
+                {
                     // Only direct members can carry another format (through serde attributes).
                     if at.contains("$member") || at.contains("$value") {
                         self.diags.push(Diagnostic::new(at, format!("timestamps in lists or maps with timestampFormat {f} are not supported")));
@@ -640,20 +748,37 @@ impl Planner<'_> {
             ShapeType::Map => {
                 let key = self.index.expect(&shape.members[0].target);
                 if !matches!(key.ty, ShapeType::String | ShapeType::Enum) {
-                    self.diags.push(Diagnostic::new(format!("{}$key", shape.id), "map keys must target a string or enum"));
+                    self.diags.push(Diagnostic::new(
+                        format!("{}$key", shape.id),
+                        "map keys must target a string or enum",
+                    ));
                 }
-                let value = self.rust_type(&format!("{}$value", shape.id), &shape.members[1].target.clone());
+                let value = self.rust_type(
+                    &format!("{}$value", shape.id),
+                    &shape.members[1].target.clone(),
+                );
                 RustType::Map(Box::new(value), shape.traits.has("smithy.api#sparse"))
             }
-            ShapeType::Structure | ShapeType::Union | ShapeType::Enum | ShapeType::IntEnum => match self.names.get(target) {
-                Some(n) => RustType::Named(n.clone()),
-                None => {
-                    self.diags.push(Diagnostic::new(at, format!("targets {target}, which is not in the generated closure")));
-                    RustType::Document
+            ShapeType::Structure | ShapeType::Union | ShapeType::Enum | ShapeType::IntEnum => {
+                match self.names.get(target) {
+                    Some(n) => RustType::Named(n.clone()),
+                    None => {
+                        self.diags.push(Diagnostic::new(
+                            at,
+                            format!("targets {target}, which is not in the generated closure"),
+                        ));
+                        RustType::Document
+                    }
                 }
-            },
+            }
             ShapeType::Service | ShapeType::Operation | ShapeType::Resource => {
-                self.diags.push(Diagnostic::new(at, format!("targets {target}, a {:?}, which is not a data shape", shape.ty)));
+                self.diags.push(Diagnostic::new(
+                    at,
+                    format!(
+                        "targets {target}, a {:?}, which is not a data shape",
+                        shape.ty
+                    ),
+                ));
                 RustType::Document
             }
         }
@@ -664,17 +789,35 @@ impl Planner<'_> {
         let target = self.index.expect(&m.target);
         let ty = self.rust_type(&at, &m.target);
         let name = naming::field_name(&m.name);
-        for derived in [naming::unraw(&name).to_string(), format!("set_{}", naming::unraw(&name)), format!("get_{}", naming::unraw(&name))] {
+        for derived in [
+            naming::unraw(&name).to_string(),
+            format!("set_{}", naming::unraw(&name)),
+            format!("get_{}", naming::unraw(&name)),
+        ] {
             if let Some(other) = used.insert(derived.clone(), m.name.clone()) {
-                self.diags.push(Diagnostic::new(&at, format!("its Rust name `{derived}` clashes with that of member {other}")));
+                self.diags.push(Diagnostic::new(
+                    &at,
+                    format!("its Rust name `{derived}` clashes with that of member {other}"),
+                ));
             }
         }
-        let default = m.traits.get("smithy.api#default").filter(|v| !v.is_null()).cloned();
+        let default = m
+            .traits
+            .get("smithy.api#default")
+            .filter(|v| !v.is_null())
+            .cloned();
         let defaultable = match (&ty, &default) {
             (RustType::Bool, Some(Value::Bool(false))) => true,
-            (RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 | RustType::I128 | RustType::F32 | RustType::F64, Some(Value::Number(n))) => {
-                n.as_f64() == Some(0.0)
-            }
+            (
+                RustType::I8
+                | RustType::I16
+                | RustType::I32
+                | RustType::I64
+                | RustType::I128
+                | RustType::F32
+                | RustType::F64,
+                Some(Value::Number(n)),
+            ) => n.as_f64() == Some(0.0),
             (RustType::String, Some(Value::String(s))) => s.is_empty(),
             (RustType::List(..), Some(Value::Array(a))) => a.is_empty(),
             (RustType::Map(..), Some(Value::Object(o))) => o.is_empty(),
@@ -702,7 +845,8 @@ impl Planner<'_> {
             default: if optional { None } else { default },
             required: m.traits.has("smithy.api#required"),
             docs,
-            sensitive: m.traits.has("smithy.api#sensitive") || target.traits.has("smithy.api#sensitive"),
+            sensitive: m.traits.has("smithy.api#sensitive")
+                || target.traits.has("smithy.api#sensitive"),
             deprecated: deprecation(&m.traits),
             timestamp_format,
         }
@@ -710,20 +854,42 @@ impl Planner<'_> {
 
     fn structure(&mut self, shape: &Shape, name: String, role: StructRole) -> StructDef {
         let mut used = BTreeMap::new();
-        let fields = shape.members.iter().map(|m| self.field(shape, m, &mut used)).collect();
+        let fields = shape
+            .members
+            .iter()
+            .map(|m| self.field(shape, m, &mut used))
+            .collect();
         let error = (role == StructRole::Error).then(|| {
             let retryable = shape.traits.get("smithy.api#retryable");
             ErrorInfo {
                 code: shape.name().to_string(),
-                fault: shape.traits.str("smithy.api#error").unwrap_or("client").to_string(),
+                fault: shape
+                    .traits
+                    .str("smithy.api#error")
+                    .unwrap_or("client")
+                    .to_string(),
                 retryable: retryable.is_some(),
-                throttling: retryable.and_then(|r| r.get("throttling")).and_then(Value::as_bool).unwrap_or(false),
+                throttling: retryable
+                    .and_then(|r| r.get("throttling"))
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
             }
         });
         if role == StructRole::Error && !shape.traits.has("smithy.api#error") {
-            self.diags.push(Diagnostic::new(&shape.id, "is listed as an operation error but has no smithy.api#error trait"));
+            self.diags.push(Diagnostic::new(
+                &shape.id,
+                "is listed as an operation error but has no smithy.api#error trait",
+            ));
         }
-        StructDef { shape_id: shape.id.clone(), name, docs: docs_of(&shape.traits), fields, deprecated: deprecation(&shape.traits), role, error }
+        StructDef {
+            shape_id: shape.id.clone(),
+            name,
+            docs: docs_of(&shape.traits),
+            fields,
+            deprecated: deprecation(&shape.traits),
+            role,
+            error,
+        }
     }
 
     fn union(&mut self, shape: &Shape, name: String) -> UnionDef {
@@ -733,7 +899,10 @@ impl Planner<'_> {
             let at = format!("{}${}", shape.id, m.name);
             let vname = naming::variant_name(&m.name);
             if let Some(other) = seen.insert(vname.clone(), m.name.clone()) {
-                self.diags.push(Diagnostic::new(&at, format!("its variant name {vname} clashes with that of member {other}")));
+                self.diags.push(Diagnostic::new(
+                    &at,
+                    format!("its variant name {vname} clashes with that of member {other}"),
+                ));
             }
             let ty = (m.target != "smithy.api#Unit").then(|| self.rust_type(&at, &m.target));
             variants.push(UnionVariant {
@@ -746,7 +915,8 @@ impl Planner<'_> {
             });
         }
         if variants.is_empty() {
-            self.diags.push(Diagnostic::new(&shape.id, "union has no members"));
+            self.diags
+                .push(Diagnostic::new(&shape.id, "union has no members"));
         }
         UnionDef {
             shape_id: shape.id.clone(),
@@ -770,35 +940,81 @@ impl Planner<'_> {
                 (false, None) => Value::String(m.name.clone()),
                 (true, Some(Value::Number(n))) if n.is_i64() => Value::Number(n.clone()),
                 (_, other) => {
-                    self.diags.push(Diagnostic::new(&at, format!("invalid enumValue {other:?} for an {}", if int { "intEnum" } else { "enum" })));
+                    self.diags.push(Diagnostic::new(
+                        &at,
+                        format!(
+                            "invalid enumValue {other:?} for an {}",
+                            if int { "intEnum" } else { "enum" }
+                        ),
+                    ));
                     continue;
                 }
             };
             let vname = naming::variant_name(&m.name);
             if let Some(other) = seen_names.insert(vname.clone(), m.name.clone()) {
-                self.diags.push(Diagnostic::new(&at, format!("its variant name {vname} clashes with that of member {other}")));
+                self.diags.push(Diagnostic::new(
+                    &at,
+                    format!("its variant name {vname} clashes with that of member {other}"),
+                ));
             }
             if let Some(other) = seen_values.insert(value.to_string(), m.name.clone()) {
-                self.diags.push(Diagnostic::new(&at, format!("its value {value} repeats that of member {other}")));
+                self.diags.push(Diagnostic::new(
+                    &at,
+                    format!("its value {value} repeats that of member {other}"),
+                ));
             }
-            variants.push(EnumVariant { name: vname, value, docs: docs_of(&m.traits), deprecated: deprecation(&m.traits) });
+            variants.push(EnumVariant {
+                name: vname,
+                value,
+                docs: docs_of(&m.traits),
+                deprecated: deprecation(&m.traits),
+            });
         }
-        EnumDef { shape_id: shape.id.clone(), name, docs: docs_of(&shape.traits), variants, int, deprecated: deprecation(&shape.traits) }
+        EnumDef {
+            shape_id: shape.id.clone(),
+            name,
+            docs: docs_of(&shape.traits),
+            variants,
+            int,
+            deprecated: deprecation(&shape.traits),
+        }
     }
 
-    fn io_struct(&mut self, op: &Shape, target: Option<&String>, name: String, role: StructRole) -> StructDef {
+    fn io_struct(
+        &mut self,
+        op: &Shape,
+        target: Option<&String>,
+        name: String,
+        role: StructRole,
+    ) -> StructDef {
         match target.filter(|t| t.as_str() != "smithy.api#Unit") {
             Some(t) => {
                 let mut s = self.structure(self.index.expect(t), name, role);
                 if s.docs.is_empty() {
-                    s.docs = vec![format!("{} of {}.", if role == StructRole::Input { "Input" } else { "Output" }, op.name())];
+                    s.docs = vec![format!(
+                        "{} of {}.",
+                        if role == StructRole::Input {
+                            "Input"
+                        } else {
+                            "Output"
+                        },
+                        op.name()
+                    )];
                 }
                 s
             }
             None => StructDef {
                 shape_id: "smithy.api#Unit".into(),
                 name,
-                docs: vec![format!("{} of {} (it has no members).", if role == StructRole::Input { "Input" } else { "Output" }, op.name())],
+                docs: vec![format!(
+                    "{} of {} (it has no members).",
+                    if role == StructRole::Input {
+                        "Input"
+                    } else {
+                        "Output"
+                    },
+                    op.name()
+                )],
                 fields: Vec::new(),
                 deprecated: None,
                 role,
@@ -809,8 +1025,18 @@ impl Planner<'_> {
 
     fn operation(&mut self, op: &Shape, service: &Shape) -> OperationPlan {
         let type_base = naming::type_name(op.name());
-        let input = self.io_struct(op, op.input.as_ref(), format!("{type_base}Input"), StructRole::Input);
-        let output = self.io_struct(op, op.output.as_ref(), format!("{type_base}Output"), StructRole::Output);
+        let input = self.io_struct(
+            op,
+            op.input.as_ref(),
+            format!("{type_base}Input"),
+            StructRole::Input,
+        );
+        let output = self.io_struct(
+            op,
+            op.output.as_ref(),
+            format!("{type_base}Output"),
+            StructRole::Output,
+        );
         let mut errors = Vec::new();
         let mut seen = BTreeSet::new();
         for e in op.errors.iter().chain(&service.errors) {
@@ -840,22 +1066,43 @@ impl Planner<'_> {
         }
     }
 
-    fn paginator(&mut self, op: &Shape, service: &Shape, input: &StructDef, output: &StructDef) -> Option<PaginatorPlan> {
+    fn paginator(
+        &mut self,
+        op: &Shape,
+        service: &Shape,
+        input: &StructDef,
+        output: &StructDef,
+    ) -> Option<PaginatorPlan> {
         let own = op.traits.get("smithy.api#paginated")?;
         let merged = |key: &str| -> Option<String> {
             own.get(key)
-                .or_else(|| service.traits.get("smithy.api#paginated").and_then(|s| s.get(key)))
+                .or_else(|| {
+                    service
+                        .traits
+                        .get("smithy.api#paginated")
+                        .and_then(|s| s.get(key))
+                })
                 .and_then(Value::as_str)
                 .map(str::to_string)
         };
-        let mut gap = |reason: String| self.paginator_gaps.push(Skipped { operation: op.id.clone(), reason });
-        let (Some(input_token), Some(output_token)) = (merged("inputToken"), merged("outputToken")) else {
+        let mut gap = |reason: String| {
+            self.paginator_gaps.push(Skipped {
+                operation: op.id.clone(),
+                reason,
+            })
+        };
+        let (Some(input_token), Some(output_token)) = (merged("inputToken"), merged("outputToken"))
+        else {
             gap("its paginated trait (merged with the service's) names no inputToken or no outputToken".into());
             return None;
         };
-        let find = |s: &StructDef, wire: &str| s.fields.iter().find(|f| f.wire_name == wire).cloned();
+        let find =
+            |s: &StructDef, wire: &str| s.fields.iter().find(|f| f.wire_name == wire).cloned();
         let Some(in_tok) = find(input, &input_token) else {
-            self.diags.push(Diagnostic::new(&op.id, format!("paginated inputToken {input_token} is not an input member")));
+            self.diags.push(Diagnostic::new(
+                &op.id,
+                format!("paginated inputToken {input_token} is not an input member"),
+            ));
             return None;
         };
         // Nested output paths (`A.B`) are not supported; such operations get no paginator.
@@ -863,17 +1110,26 @@ impl Planner<'_> {
             gap(format!("outputToken {output_token} is not a top-level output member (nested paths are not supported)"));
             return None;
         };
-        let items = merged("items").and_then(|i| find(output, &i)).and_then(|f| match f.ty {
-            RustType::List(item, false) => Some((f.name, *item)),
-            _ => None,
-        });
-        let page_size = merged("pageSize").and_then(|p| find(input, &p)).map(|f| (f.name, f.ty));
+        let items = merged("items")
+            .and_then(|i| find(output, &i))
+            .and_then(|f| match f.ty {
+                RustType::List(item, false) => Some((f.name, *item)),
+                _ => None,
+            });
+        let page_size = merged("pageSize")
+            .and_then(|p| find(input, &p))
+            .map(|f| (f.name, f.ty));
         if in_tok.ty != RustType::String || out_tok.ty != RustType::String {
             gap(format!(
                 "its tokens {input_token} / {output_token} are not strings, and paginators carry string tokens only"
             ));
             return None;
         }
-        Some(PaginatorPlan { input_token: in_tok.name, output_token: out_tok.name, items, page_size })
+        Some(PaginatorPlan {
+            input_token: in_tok.name,
+            output_token: out_tok.name,
+            items,
+            page_size,
+        })
     }
 }

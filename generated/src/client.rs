@@ -30,9 +30,7 @@ impl Client {
     pub fn describe_clusters(
         &self,
     ) -> crate::operation::describe_clusters::DescribeClustersFluentBuilder {
-        crate::operation::describe_clusters::DescribeClustersFluentBuilder::new(
-            self.handle.clone(),
-        )
+        crate::operation::describe_clusters::fluent_builder(self.handle.clone())
     }
     /// Forces the primary node of one shard to hand over to a replica, so you can see how your application copes with a failover. Meant for testing, not as a repair tool, and AWS may refuse it during large operational events.
     ///
@@ -40,8 +38,6 @@ impl Client {
     pub fn failover_shard(
         &self,
     ) -> crate::operation::failover_shard::FailoverShardFluentBuilder {
-        crate::operation::failover_shard::FailoverShardFluentBuilder::new(
-            self.handle.clone(),
-        )
+        crate::operation::failover_shard::fluent_builder(self.handle.clone())
     }
 }

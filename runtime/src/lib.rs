@@ -8,16 +8,29 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod client;
+pub mod config;
+pub mod credentials;
+pub mod json_errors;
+pub mod paginate;
+pub mod retry;
 pub mod endpoint;
 pub mod error;
 pub mod operation;
 pub mod primitives;
+pub mod profile;
+pub mod region;
 pub mod serde_fmt;
+pub mod sigv4;
 
+pub use credentials::{
+    Credentials, CredentialsError, DefaultCredentialsChain, Env, ProvideCredentials,
+};
 pub use endpoint::{Endpoint, EndpointError, Params as EndpointParams, RuleSet};
 pub use error::{BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, Unhandled};
 pub use operation::{Operation, ServiceInfo};
 pub use primitives::{Blob, DateTime, Document, UnknownValue};
+pub use region::Region;
 
 /// Re-exported so generated code needs no direct dependency on these crates.
 #[doc(hidden)]

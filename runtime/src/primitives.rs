@@ -227,10 +227,6 @@ impl Blob {
     pub fn new(inner: impl Into<Vec<u8>>) -> Self {
         Self { inner: inner.into() }
     }
-    /// The bytes.
-    pub fn as_ref(&self) -> &[u8] {
-        &self.inner
-    }
     /// Takes the bytes out.
     pub fn into_inner(self) -> Vec<u8> {
         self.inner
@@ -240,6 +236,12 @@ impl Blob {
 impl fmt::Debug for Blob {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Blob({} bytes)", self.inner.len())
+    }
+}
+
+impl AsRef<[u8]> for Blob {
+    fn as_ref(&self) -> &[u8] {
+        &self.inner
     }
 }
 

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests lives in the workspace")
+        .to_path_buf()
 }
 
 /// A file from the shared reference material beside the project, or `None` (with a message)
@@ -30,7 +33,15 @@ pub fn fixture_models() -> Vec<(String, PathBuf)> {
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .map(|p| (p.file_stem().expect("file name").to_string_lossy().into_owned(), p))
+        .map(|p| {
+            (
+                p.file_stem()
+                    .expect("file name")
+                    .to_string_lossy()
+                    .into_owned(),
+                p,
+            )
+        })
         .collect();
     out.sort();
     out

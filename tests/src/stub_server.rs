@@ -37,7 +37,10 @@ pub struct Request {
 impl Request {
     /// The first value of header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// Every value of header `name` (case-insensitive).
@@ -69,12 +72,18 @@ pub struct Response {
 impl Response {
     /// A response with `status` and an empty body.
     pub fn new(status: u16) -> Self {
-        Self { status, headers: Vec::new(), body: Vec::new() }
+        Self {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
     }
 
     /// A response with `status` and a JSON body (`Content-Type: application/x-amz-json-1.0`).
     pub fn json(status: u16, body: impl Into<String>) -> Self {
-        Self::new(status).header("content-type", "application/x-amz-json-1.0").body(body.into())
+        Self::new(status)
+            .header("content-type", "application/x-amz-json-1.0")
+            .body(body.into())
     }
 
     /// Adds a header.
@@ -132,7 +141,9 @@ pub struct StubServer {
 
 impl std::fmt::Debug for StubServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StubServer").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("StubServer")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -140,7 +151,9 @@ impl StubServer {
     /// Starts a server on `127.0.0.1:0` whose replies come from `handler`.
     /// Must be called inside a Tokio runtime.
     pub async fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local addr");
         let requests = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);
@@ -158,13 +171,20 @@ impl StubServer {
                 }
             }
         });
-        Self { addr, requests, task }
+        Self {
+            addr,
+            requests,
+            task,
+        }
     }
 
     /// Starts a server that answers the n-th request with `replies[n]`, and every request after
     /// the last with the last reply.
     pub async fn scripted(replies: Vec<Reply>) -> Self {
-        assert!(!replies.is_empty(), "a scripted server needs at least one reply");
+        assert!(
+            !replies.is_empty(),
+            "a scripted server needs at least one reply"
+        );
         Self::start(move |req| replies[req.index.min(replies.len() - 1)].clone()).await
     }
 
@@ -180,12 +200,18 @@ impl StubServer {
 
     /// A copy of every request received so far.
     pub fn requests(&self) -> Vec<Request> {
-        self.requests.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// How many requests arrived so far.
     pub fn request_count(&self) -> usize {
-        self.requests.lock().unwrap_or_else(|p| p.into_inner()).len()
+        self.requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .len()
     }
 }
 
@@ -198,7 +224,9 @@ impl Drop for StubServer {
 /// A URL on which nothing listens (a port just bound and released), to provoke
 /// "connection refused".
 pub async fn refused_url() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0");
     let addr = listener.local_addr().expect("local addr");
     drop(listener);
     format!("http://{addr}")
@@ -217,11 +245,16 @@ async fn serve(mut stream: TcpStream, handler: Arc<Handler>, recorded: Arc<Mutex
         };
         let request = {
             let mut all = recorded.lock().unwrap_or_else(|p| p.into_inner());
-            let request = Request { index: all.len(), ..request };
+            let request = Request {
+                index: all.len(),
+                ..request
+            };
             all.push(request.clone());
             request
         };
-        let close = request.header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        let close = request
+            .header("connection")
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
         let reply = handler(&request);
         let response = match reply {
             Reply::Respond(response) => response,
@@ -268,7 +301,12 @@ async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Optio
         let (name, value) = line.split_once(':').ok_or(400u16)?;
         headers.push((name.trim().to_owned(), value.trim().to_owned()));
     }
-    let get = |n: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, v)| v);
+    let get = |n: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(n))
+            .map(|(_, v)| v)
+    };
     if get("transfer-encoding").is_some() {
         return Err(411);
     }
@@ -287,7 +325,13 @@ async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Optio
     }
     let body = buf[body_start..body_start + length].to_vec();
     buf.drain(..body_start + length);
-    Ok(Some(Request { index: 0, method, target, headers, body }))
+    Ok(Some(Request {
+        index: 0,
+        method,
+        target,
+        headers,
+        body,
+    }))
 }
 
 /// Reads more bytes into `buf`; `false` at end of stream.

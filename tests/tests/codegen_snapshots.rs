@@ -6,8 +6,12 @@ use tests::{fixture_models, workspace_root};
 
 fn snapshot_crate(label: &str, model: &std::path::Path, crate_name: Option<&str>) {
     let text = std::fs::read_to_string(model).expect("model readable");
-    let options = Options { crate_name: crate_name.map(str::to_string), ..Options::default() };
-    let generated = generate(&text, &options, &CrateSettings::default()).unwrap_or_else(|e| panic!("{label}: {e}"));
+    let options = Options {
+        crate_name: crate_name.map(str::to_string),
+        ..Options::default()
+    };
+    let generated = generate(&text, &options, &CrateSettings::default())
+        .unwrap_or_else(|e| panic!("{label}: {e}"));
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
@@ -21,21 +25,34 @@ fn snapshot_crate(label: &str, model: &std::path::Path, crate_name: Option<&str>
 
 #[test]
 fn memorydb_model() {
-    snapshot_crate("memorydb", &workspace_root().join("model/memorydb.json"), None);
+    snapshot_crate(
+        "memorydb",
+        &workspace_root().join("model/memorydb.json"),
+        None,
+    );
 }
 
 #[test]
 fn fixture_models_one_construct_each() {
     let fixtures = fixture_models();
-    assert!(fixtures.len() >= 13, "expected a fixture per construct, found {}", fixtures.len());
+    assert!(
+        fixtures.len() >= 13,
+        "expected a fixture per construct, found {}",
+        fixtures.len()
+    );
     for (name, path) in fixtures {
-        snapshot_crate(&format!("fixture_{name}"), &path, Some(&format!("fixture_{name}")));
+        snapshot_crate(
+            &format!("fixture_{name}"),
+            &path,
+            Some(&format!("fixture_{name}")),
+        );
     }
 }
 
 #[test]
 fn generation_is_deterministic() {
-    let text = std::fs::read_to_string(workspace_root().join("model/memorydb.json")).expect("model");
+    let text =
+        std::fs::read_to_string(workspace_root().join("model/memorydb.json")).expect("model");
     let a = generate(&text, &Options::default(), &CrateSettings::default()).expect("generates");
     let b = generate(&text, &Options::default(), &CrateSettings::default()).expect("generates");
     assert_eq!(a.files, b.files);

@@ -7,8 +7,14 @@ use tests::{fixture_models, workspace_root};
 
 fn check(model: &Path, out: &Path, crate_name: Option<String>) -> Vec<String> {
     let text = std::fs::read_to_string(model).expect("model readable");
-    let options = Options { crate_name, ..Options::default() };
-    let settings = CrateSettings { runtime_path: relative_runtime(out), ..CrateSettings::default() };
+    let options = Options {
+        crate_name,
+        ..Options::default()
+    };
+    let settings = CrateSettings {
+        runtime_path: relative_runtime(out),
+        ..CrateSettings::default()
+    };
     let generated = generate(&text, &options, &settings).expect("model generates");
     let mut drift = Vec::new();
     for (path, expected) in &generated.files {
@@ -22,7 +28,11 @@ fn check(model: &Path, out: &Path, crate_name: Option<String>) -> Vec<String> {
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).expect("readable").flatten() {
             let p = entry.path();
-            let rel = p.strip_prefix(out).expect("inside").to_string_lossy().replace('\\', "/");
+            let rel = p
+                .strip_prefix(out)
+                .expect("inside")
+                .to_string_lossy()
+                .replace('\\', "/");
             if rel == "target" || rel == "Cargo.lock" {
                 continue;
             }
@@ -37,14 +47,26 @@ fn check(model: &Path, out: &Path, crate_name: Option<String>) -> Vec<String> {
 }
 
 fn relative_runtime(out: &Path) -> String {
-    let depth = out.strip_prefix(workspace_root()).expect("inside the workspace").components().count();
+    let depth = out
+        .strip_prefix(workspace_root())
+        .expect("inside the workspace")
+        .components()
+        .count();
     format!("{}runtime", "../".repeat(depth))
 }
 
 #[test]
 fn generated_crate_matches_model() {
-    let drift = check(&workspace_root().join("model/memorydb.json"), &workspace_root().join("generated"), None);
-    assert!(drift.is_empty(), "generated/ drifted; run `cargo xtask codegen`:\n{}", drift.join("\n"));
+    let drift = check(
+        &workspace_root().join("model/memorydb.json"),
+        &workspace_root().join("generated"),
+        None,
+    );
+    assert!(
+        drift.is_empty(),
+        "generated/ drifted; run `cargo xtask codegen`:\n{}",
+        drift.join("\n")
+    );
 }
 
 #[test]
@@ -54,5 +76,9 @@ fn fixture_crates_match_fixture_models() {
         let out = workspace_root().join("tests/generated").join(&name);
         drift.extend(check(&path, &out, Some(format!("fixture_{name}"))));
     }
-    assert!(drift.is_empty(), "fixture crates drifted; regenerate them (see README):\n{}", drift.join("\n"));
+    assert!(
+        drift.is_empty(),
+        "fixture crates drifted; regenerate them (see README):\n{}",
+        drift.join("\n")
+    );
 }

@@ -25,10 +25,19 @@ struct Args {
 
 fn parse(args: &[String]) -> Result<Args, Failure> {
     let root = workspace_root();
-    let mut parsed = Args { check: false, model: root.join("model/memorydb.json"), out: root.join("generated"), options: Options::default() };
+    let mut parsed = Args {
+        check: false,
+        model: root.join("model/memorydb.json"),
+        out: root.join("generated"),
+        options: Options::default(),
+    };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| Failure::new(2, format!("{name} needs a value\n\n{USAGE}")));
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| Failure::new(2, format!("{name} needs a value\n\n{USAGE}")))
+        };
         match arg.as_str() {
             "--check" => parsed.check = true,
             "--model" => parsed.model = absolute(&value("--model")?),
@@ -36,7 +45,12 @@ fn parse(args: &[String]) -> Result<Args, Failure> {
             "--operation" => parsed.options.operations.push(value("--operation")?),
             "--crate-name" => parsed.options.crate_name = Some(value("--crate-name")?),
             "--service" => parsed.options.service = Some(value("--service")?),
-            other => return Err(Failure::new(2, format!("unknown argument {other:?}\n\n{USAGE}"))),
+            other => {
+                return Err(Failure::new(
+                    2,
+                    format!("unknown argument {other:?}\n\n{USAGE}"),
+                ))
+            }
         }
     }
     Ok(parsed)
@@ -68,24 +82,44 @@ fn normalize(path: &Path) -> PathBuf {
 
 /// Relative path from directory `from` to `to` (both absolute).
 fn relative(from: &Path, to: &Path) -> String {
-    let from: Vec<_> = normalize(from).components().map(|c| c.as_os_str().to_owned()).collect();
-    let to: Vec<_> = normalize(to).components().map(|c| c.as_os_str().to_owned()).collect();
+    let from: Vec<_> = normalize(from)
+        .components()
+        .map(|c| c.as_os_str().to_owned())
+        .collect();
+    let to: Vec<_> = normalize(to)
+        .components()
+        .map(|c| c.as_os_str().to_owned())
+        .collect();
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
     let mut parts: Vec<String> = vec!["..".into(); from.len() - common];
-    parts.extend(to[common..].iter().map(|c| c.to_string_lossy().into_owned()));
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.to_string_lossy().into_owned()),
+    );
     parts.join("/")
 }
 
 pub fn run(args: &[String]) -> Result<(), Failure> {
     let args = parse(args)?;
     let root = workspace_root();
-    let text = fs::read_to_string(&args.model).map_err(|e| Failure::new(2, format!("cannot read model {}: {e}", args.model.display())))?;
+    let text = fs::read_to_string(&args.model).map_err(|e| {
+        Failure::new(
+            2,
+            format!("cannot read model {}: {e}", args.model.display()),
+        )
+    })?;
     let out = normalize(&args.out);
     // Crates written inside the workspace (but not under target/) are workspace members.
     let in_workspace = out.starts_with(&root) && !out.starts_with(root.join("target"));
-    let settings = CrateSettings { runtime_path: relative(&out, &root.join("runtime")), standalone: !in_workspace, ..CrateSettings::default() };
+    let settings = CrateSettings {
+        runtime_path: relative(&out, &root.join("runtime")),
+        standalone: !in_workspace,
+        ..CrateSettings::default()
+    };
     let started = std::time::Instant::now();
-    let generated = generate(&text, &args.options, &settings).map_err(|e| Failure::new(2, format!("{}: {e}", args.model.display())))?;
+    let generated = generate(&text, &args.options, &settings)
+        .map_err(|e| Failure::new(2, format!("{}: {e}", args.model.display())))?;
     let elapsed = started.elapsed();
     for s in &generated.skipped {
         eprintln!("skipped {}: {}", s.operation, s.reason);
@@ -96,13 +130,25 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     if args.check {
         let drifted = compare(&out, &generated.files);
         if drifted.is_empty() {
-            eprintln!("{} is up to date ({} files)", out.display(), generated.files.len());
+            eprintln!(
+                "{} is up to date ({} files)",
+                out.display(),
+                generated.files.len()
+            );
             return Ok(());
         }
         let list: Vec<String> = drifted.iter().map(|d| format!("  {d}")).collect();
-        return Err(Failure::new(1, format!("{} is out of date; run `cargo xtask codegen`:\n{}", out.display(), list.join("\n"))));
+        return Err(Failure::new(
+            1,
+            format!(
+                "{} is out of date; run `cargo xtask codegen`:\n{}",
+                out.display(),
+                list.join("\n")
+            ),
+        ));
     }
-    write_atomically(&out, &generated.files).map_err(|e| Failure::new(1, format!("writing {}: {e}", out.display())))?;
+    write_atomically(&out, &generated.files)
+        .map_err(|e| Failure::new(1, format!("writing {}: {e}", out.display())))?;
     eprintln!(
         "generated {} operations into {} ({} files) in {:.1} ms",
         generated.operations,
@@ -134,10 +180,16 @@ pub fn compare(out: &Path, files: &BTreeMap<String, String>) -> Vec<String> {
 }
 
 fn list_files(base: &Path, dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
-        let rel = path.strip_prefix(base).expect("under base").to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(base)
+            .expect("under base")
+            .to_string_lossy()
+            .replace('\\', "/");
         if rel == "target" || rel == "Cargo.lock" {
             continue;
         }
@@ -154,7 +206,10 @@ fn list_files(base: &Path, dir: &Path, out: &mut Vec<String>) {
 fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> std::io::Result<()> {
     let parent = out.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent)?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     let _ = fs::remove_dir_all(&tmp);
@@ -184,8 +239,17 @@ mod tests {
 
     #[test]
     fn relative_paths() {
-        assert_eq!(relative(Path::new("/w/generated"), Path::new("/w/runtime")), "../runtime");
-        assert_eq!(relative(Path::new("/w/target/gen/kms"), Path::new("/w/runtime")), "../../../runtime");
-        assert_eq!(relative(Path::new("/w/a/../b"), Path::new("/w/runtime")), "../runtime");
+        assert_eq!(
+            relative(Path::new("/w/generated"), Path::new("/w/runtime")),
+            "../runtime"
+        );
+        assert_eq!(
+            relative(Path::new("/w/target/gen/kms"), Path::new("/w/runtime")),
+            "../../../runtime"
+        );
+        assert_eq!(
+            relative(Path::new("/w/a/../b"), Path::new("/w/runtime")),
+            "../runtime"
+        );
     }
 }

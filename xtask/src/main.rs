@@ -13,7 +13,10 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <codegen|test> [options]\n\n{}", codegen::USAGE);
+            eprintln!(
+                "usage: cargo xtask <codegen|test> [options]\n\n{}",
+                codegen::USAGE
+            );
             return ExitCode::from(2);
         }
     };
@@ -34,11 +37,17 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(code: u8, message: impl Into<String>) -> Self {
-        Self { message: message.into(), code }
+        Self {
+            message: message.into(),
+            code,
+        }
     }
 }
 
 /// The workspace root (the parent of this crate's directory).
 pub fn workspace_root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }

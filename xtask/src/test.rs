@@ -14,15 +14,21 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     let root = workspace_root();
     let skip_moto = args.iter().any(|a| a == "--no-moto");
     let mut cargo_test = Command::new(cargo());
-    cargo_test.current_dir(&root).args(["test", "--workspace", "--no-fail-fast"]);
+    cargo_test
+        .current_dir(&root)
+        .args(["test", "--workspace", "--no-fail-fast"]);
     if !skip_moto {
         let python = ensure_moto(&root)?;
         cargo_test.env("MOTO_PYTHON", python);
     }
     status(&mut cargo_test, "cargo test --workspace")?;
-    if root.join("xtask/src/conformance.rs").exists() && !args.iter().any(|a| a == "--no-conformance") {
+    if root.join("xtask/src/conformance.rs").exists()
+        && !args.iter().any(|a| a == "--no-conformance")
+    {
         let mut conformance = Command::new(cargo());
-        conformance.current_dir(&root).args(["xtask", "conformance"]);
+        conformance
+            .current_dir(&root)
+            .args(["xtask", "conformance"]);
         status(&mut conformance, "cargo xtask conformance")?;
     }
     Ok(())
@@ -34,7 +40,9 @@ fn cargo() -> String {
 
 fn status(cmd: &mut Command, what: &str) -> Result<(), Failure> {
     eprintln!("== {what}");
-    let status = cmd.status().map_err(|e| Failure::new(1, format!("cannot run {what}: {e}")))?;
+    let status = cmd
+        .status()
+        .map_err(|e| Failure::new(1, format!("cannot run {what}: {e}")))?;
     if status.success() {
         Ok(())
     } else {
@@ -51,11 +59,22 @@ fn ensure_moto(root: &Path) -> Result<PathBuf, Failure> {
         return Ok(python);
     }
     let system_python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-    status(Command::new(&system_python).args(["-m", "venv"]).arg(&venv), "python3 -m venv target/moto-venv")?;
     status(
-        Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", MOTO_REQUIREMENT]),
+        Command::new(&system_python).args(["-m", "venv"]).arg(&venv),
+        "python3 -m venv target/moto-venv",
+    )?;
+    status(
+        Command::new(&python).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            MOTO_REQUIREMENT,
+        ]),
         "pip install moto[server]",
     )?;
-    std::fs::write(&ready, MOTO_REQUIREMENT).map_err(|e| Failure::new(1, format!("writing {}: {e}", ready.display())))?;
+    std::fs::write(&ready, MOTO_REQUIREMENT)
+        .map_err(|e| Failure::new(1, format!("writing {}: {e}", ready.display())))?;
     Ok(python)
 }

@@ -15,7 +15,13 @@ pub fn ident(name: &str) -> Ident {
 
 /// `#[doc = "..."]` attributes, one per Markdown line.
 pub fn doc_attrs(lines: &[String]) -> TokenStream {
-    let docs = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let docs = lines.iter().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
     quote! { #( #[doc = #docs] )* }
 }
 
@@ -77,7 +83,11 @@ pub fn ty(t: &RustType) -> TokenStream {
 /// The type of a field as stored in a struct or builder: `Option<T>`, `Option<Box<T>>` or `T`.
 pub fn field_ty(f: &Field) -> TokenStream {
     let inner = ty(&f.ty);
-    let inner = if f.boxed { quote! { Box<#inner> } } else { inner };
+    let inner = if f.boxed {
+        quote! { Box<#inner> }
+    } else {
+        inner
+    };
     if f.optional {
         quote! { Option<#inner> }
     } else {
@@ -99,11 +109,15 @@ pub fn serde_field_attrs(f: &Field) -> TokenStream {
             _ => None,
         };
         match with {
-            Some(("with", path)) => quote! { #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none", with = #path)] },
+            Some(("with", path)) => {
+                quote! { #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none", with = #path)] }
+            }
             Some((_, path)) => {
                 quote! { #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none", deserialize_with = #path)] }
             }
-            None => quote! { #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")] },
+            None => {
+                quote! { #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")] }
+            }
         }
     } else if f.ty.is_float() {
         let path = fmt("float");

@@ -22,12 +22,24 @@ fn emit_str(e: &EnumDef) -> TokenStream {
     let variants = e.variants.iter().map(|v| {
         let vname = format_ident!("{}", v.name);
         let value = v.value.as_str().unwrap_or_default();
-        let vdocs = if v.docs.is_empty() { docs_or(&[], &format!("`{value}`")) } else { docs_or(&v.docs, "") };
+        let vdocs = if v.docs.is_empty() {
+            docs_or(&[], &format!("`{value}`"))
+        } else {
+            docs_or(&v.docs, "")
+        };
         let dep = deprecated_attr(&v.deprecated);
         quote! { #vdocs #dep #vname, }
     });
-    let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str().unwrap_or_default()).collect();
-    let vnames: Vec<_> = e.variants.iter().map(|v| format_ident!("{}", v.name)).collect();
+    let values: Vec<&str> = e
+        .variants
+        .iter()
+        .map(|v| v.value.as_str().unwrap_or_default())
+        .collect();
+    let vnames: Vec<_> = e
+        .variants
+        .iter()
+        .map(|v| format_ident!("{}", v.name))
+        .collect();
     let unknown_doc = format!(
         " A value this version of the client does not know; [`{}::as_str`] returns it unchanged.",
         e.name
@@ -105,14 +117,26 @@ fn emit_int(e: &EnumDef) -> TokenStream {
     let name = format_ident!("{}", e.name);
     let docs = docs_or(&e.docs, &format!("The `{}` intEnum.", e.shape_id));
     let deprecated = deprecated_attr(&e.deprecated);
-    let values: Vec<i32> = e.variants.iter().map(|v| v.value.as_i64().unwrap_or_default() as i32).collect();
+    let values: Vec<i32> = e
+        .variants
+        .iter()
+        .map(|v| v.value.as_i64().unwrap_or_default() as i32)
+        .collect();
     let variants = e.variants.iter().zip(&values).map(|(v, value)| {
         let vname = format_ident!("{}", v.name);
-        let vdocs = if v.docs.is_empty() { docs_or(&[], &format!("`{value}`")) } else { docs_or(&v.docs, "") };
+        let vdocs = if v.docs.is_empty() {
+            docs_or(&[], &format!("`{value}`"))
+        } else {
+            docs_or(&v.docs, "")
+        };
         let dep = deprecated_attr(&v.deprecated);
         quote! { #vdocs #dep #vname, }
     });
-    let vnames: Vec<_> = e.variants.iter().map(|v| format_ident!("{}", v.name)).collect();
+    let vnames: Vec<_> = e
+        .variants
+        .iter()
+        .map(|v| format_ident!("{}", v.name))
+        .collect();
     quote! {
         #docs
         #deprecated

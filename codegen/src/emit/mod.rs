@@ -28,7 +28,12 @@ pub fn emit(plan: &Plan) -> Result<BTreeMap<String, TokenStream>, String> {
     let structs = service::struct_names(&plan.types);
     files.insert(
         "src/types/mod.rs".to_string(),
-        service::types_mod_rs(&names, &structs, " Structures, unions and enums of the service's data.", true),
+        service::types_mod_rs(
+            &names,
+            &structs,
+            " Structures, unions and enums of the service's data.",
+            true,
+        ),
     );
     for t in &plan.types {
         let tokens = match t {
@@ -36,21 +41,38 @@ pub fn emit(plan: &Plan) -> Result<BTreeMap<String, TokenStream>, String> {
             TypeDef::Enum(e) => enumeration::emit(e),
             TypeDef::Union(u) => union::emit(u),
         };
-        files.insert(format!("src/types/{}.rs", module_name(t.name())), with_module_doc(t.name(), tokens));
+        files.insert(
+            format!("src/types/{}.rs", module_name(t.name())),
+            with_module_doc(t.name(), tokens),
+        );
     }
     let error_names: Vec<&str> = plan.errors.iter().map(|e| e.name.as_str()).collect();
     files.insert(
         "src/types/error/mod.rs".to_string(),
-        service::types_mod_rs(&error_names, &error_names, " The service's modelled errors.", false),
+        service::types_mod_rs(
+            &error_names,
+            &error_names,
+            " The service's modelled errors.",
+            false,
+        ),
     );
     for e in &plan.errors {
-        files.insert(format!("src/types/error/{}.rs", module_name(&e.name)), with_module_doc(&e.name, structure::emit(e)));
+        files.insert(
+            format!("src/types/error/{}.rs", module_name(&e.name)),
+            with_module_doc(&e.name, structure::emit(e)),
+        );
     }
-    files.insert("src/operation/mod.rs".to_string(), service::operation_mod_rs(plan));
+    files.insert(
+        "src/operation/mod.rs".to_string(),
+        service::operation_mod_rs(plan),
+    );
     for op in &plan.operations {
         let doc = format!("  The `{}` operation.", op.name);
         let body = operation::emit(op);
-        files.insert(format!("src/operation/{}.rs", op.method), quote::quote! { #![doc = #doc] #body });
+        files.insert(
+            format!("src/operation/{}.rs", op.method),
+            quote::quote! { #![doc = #doc] #body },
+        );
     }
     Ok(files)
 }

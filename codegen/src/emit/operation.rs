@@ -36,11 +36,33 @@ pub fn emit(op: &OperationPlan) -> TokenStream {
         quote! { #error::#variant(_) => crate::types::error::#tyname::RETRYABLE, }
     });
     let error_enum = emit_error_enum(op, &error);
+    let parse_body = if op.errors.is_empty() {
+        quote! {
+            let _ = body;
+            #error::Unhandled(::awsjson_runtime::Unhandled::new(meta))
+        }
+    } else {
+        quote! {
+            match meta.code() {
+                #(#error_arms)*
+                _ => #error::Unhandled(::awsjson_runtime::Unhandled::new(meta)),
+            }
+        }
+    };
     let fluent_setters = op.input.fields.iter().map(fluent_setter);
-    let paginator = op.paginator.as_ref().map(|p| emit_paginator(op, p, &marker, &fluent));
+    let paginator = op
+        .paginator
+        .as_ref()
+        .map(|p| emit_paginator(op, p, &marker, &fluent));
     let send_doc = format!(" Sends the `{}` request.", op.name);
-    let error_doc = format!(" Errors of the `{}` operation: one variant per modelled fault, plus `Unhandled`.", op.name);
-    let fluent_doc = format!(" Fluent builder for the `{}` operation, made by the client; finish with `send()`.", op.name);
+    let error_doc = format!(
+        " Errors of the `{}` operation: one variant per modelled fault, plus `Unhandled`.",
+        op.name
+    );
+    let fluent_doc = format!(
+        " Fluent builder for the `{}` operation, made by the client; finish with `send()`.",
+        op.name
+    );
     let _ = error_doc;
     let retry_match = if op.errors.is_empty() {
         quote! { let _ = error; false }
@@ -67,10 +89,7 @@ pub fn emit(op: &OperationPlan) -> TokenStream {
             const NAME: &'static str = #wire_name;
 
             fn parse_error(meta: ::awsjson_runtime::ErrorMetadata, body: &[u8]) -> #error {
-                match meta.code() {
-                    #(#error_arms)*
-                    _ => #error::Unhandled(::awsjson_runtime::Unhandled::new(meta)),
-                }
+                #parse_body
             }
 
             fn is_retryable_error(error: &#error) -> bool {
@@ -90,10 +109,12 @@ pub fn emit(op: &OperationPlan) -> TokenStream {
             inner: #input_builder,
         }
 
+        /// Starts the fluent builder; a free function so no member name can clash with it.
+        pub(crate) fn fluent_builder(handle: ::awsjson_runtime::client::Handle) -> #fluent {
+            #fluent { handle, inner: #input_builder::default() }
+        }
+
         impl #fluent {
-            pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
-                Self { handle, inner: #input_builder::default() }
-            }
 
             /// The input built so far.
             pub fn as_input(&self) -> &#input_builder {
@@ -114,14 +135,21 @@ pub fn emit(op: &OperationPlan) -> TokenStream {
 }
 
 fn emit_error_enum(op: &OperationPlan, error: &proc_macro2::Ident) -> TokenStream {
-    let doc = format!(" Errors of the `{}` operation: one variant per modelled fault, plus `Unhandled`.", op.name);
+    let doc = format!(
+        " Errors of the `{}` operation: one variant per modelled fault, plus `Unhandled`.",
+        op.name
+    );
     let variants = op.errors.iter().map(|e| {
         let variant = format_ident!("{}", e.variant);
         let tyname = format_ident!("{}", e.type_name);
         let docs = docs_or(&e.docs, &format!("The `{}` error.", e.code));
         quote! { #docs #variant(crate::types::error::#tyname), }
     });
-    let vnames: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", e.variant)).collect();
+    let vnames: Vec<_> = op
+        .errors
+        .iter()
+        .map(|e| format_ident!("{}", e.variant))
+        .collect();
     let is_fns = op.errors.iter().map(|e| {
         let variant = format_ident!("{}", e.variant);
         let is = format_ident!("is_{}", module_name(&e.variant));
@@ -213,11 +241,19 @@ fn fluent_setter(f: &crate::plan::Field) -> TokenStream {
     let docs = docs_or(&f.docs, &format!("The `{}` member.", f.wire_name));
     let dep = deprecated_attr(&f.deprecated);
     let inner = ty(&f.ty);
-    let stored = if f.boxed { quote! { Option<Box<#inner>> } } else { quote! { Option<#inner> } };
+    let stored = if f.boxed {
+        quote! { Option<Box<#inner>> }
+    } else {
+        quote! { Option<#inner> }
+    };
     let main = match &f.ty {
         RustType::List(item, sparse) => {
             let item = ty(item);
-            let item = if *sparse { quote! { Option<#item> } } else { quote! { impl Into<#item> } };
+            let item = if *sparse {
+                quote! { Option<#item> }
+            } else {
+                quote! { impl Into<#item> }
+            };
             quote! {
                 #docs #dep
                 pub fn #fname(mut self, input: #item) -> Self {
@@ -228,7 +264,11 @@ fn fluent_setter(f: &crate::plan::Field) -> TokenStream {
         }
         RustType::Map(value, sparse) => {
             let value = ty(value);
-            let value = if *sparse { quote! { Option<#value> } } else { quote! { impl Into<#value> } };
+            let value = if *sparse {
+                quote! { Option<#value> }
+            } else {
+                quote! { impl Into<#value> }
+            };
             quote! {
                 #docs #dep
                 pub fn #fname(mut self, k: impl Into<String>, v: #value) -> Self {
@@ -259,14 +299,22 @@ fn fluent_setter(f: &crate::plan::Field) -> TokenStream {
     }
 }
 
-fn emit_paginator(op: &OperationPlan, p: &PaginatorPlan, marker: &proc_macro2::Ident, fluent: &proc_macro2::Ident) -> TokenStream {
+fn emit_paginator(
+    op: &OperationPlan,
+    p: &PaginatorPlan,
+    marker: &proc_macro2::Ident,
+    fluent: &proc_macro2::Ident,
+) -> TokenStream {
     let paginator = format_ident!("{}Paginator", marker);
     let input_builder = format_ident!("{}Builder", op.input.name);
     let output = format_ident!("{}", op.output.name);
     let error = format_ident!("{}Error", marker);
     let in_tok = ident(&p.input_token);
     let out_tok = ident(&p.output_token);
-    let doc = format!(" Pages of `{}`, each requested when the stream is polled.", op.name);
+    let doc = format!(
+        " Pages of `{}`, each requested when the stream is polled.",
+        op.name
+    );
     let page_size = p.page_size.as_ref().map(|(field, t)| {
         let field = ident(field);
         let t = ty(t);
@@ -301,7 +349,9 @@ fn emit_paginator(op: &OperationPlan, p: &PaginatorPlan, marker: &proc_macro2::I
             }
         }
     });
-    let fluent_doc = doc_attrs(&["Pages through all results; see the paginator's `send` and `items`.".to_string()]);
+    let fluent_doc = doc_attrs(&[
+        "Pages through all results; see the paginator's `send` and `items`.".to_string(),
+    ]);
     quote! {
         impl #fluent {
             #fluent_doc

@@ -10,13 +10,26 @@ use crate::plan::{Plan, TypeDef};
 
 /// `src/lib.rs`.
 pub fn lib_rs(plan: &Plan) -> TokenStream {
-    let mut docs = vec![format!("Client for {} (API version {}).", plan.service.title, plan.service.version), String::new()];
+    let mut docs = vec![
+        format!(
+            "Client for {} (API version {}).",
+            plan.service.title, plan.service.version
+        ),
+        String::new(),
+    ];
     docs.extend(plan.service.docs.iter().cloned());
     docs.extend([
         String::new(),
-        "Generated from the service's Smithy model; every call goes through [`Client`].".to_string(),
+        "Generated from the service's Smithy model; every call goes through [`Client`]."
+            .to_string(),
     ]);
-    let inner_docs = docs.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let inner_docs = docs.iter().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
     quote! {
         #( #![doc = #inner_docs] )*
         #![forbid(unsafe_code)]
@@ -40,7 +53,9 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
 /// `src/client.rs`.
 pub fn client_rs(plan: &Plan) -> TokenStream {
     let title = &plan.service.title;
-    let client_doc = format!(" A client for {title}. Cheap to clone; clones share connections and configuration.");
+    let client_doc = format!(
+        " A client for {title}. Cheap to clone; clones share connections and configuration."
+    );
     let methods = plan.operations.iter().map(|op| {
         let method = format_ident!("{}", op.method);
         let module = format_ident!("{}", op.method);
@@ -53,7 +68,7 @@ pub fn client_rs(plan: &Plan) -> TokenStream {
             #hint
             #deprecated
             pub fn #method(&self) -> crate::operation::#module::#fluent {
-                crate::operation::#module::#fluent::new(self.handle.clone())
+                crate::operation::#module::fluent_builder(self.handle.clone())
             }
         }
     });
@@ -119,7 +134,11 @@ pub fn error_rs(plan: &Plan) -> TokenStream {
         let docs = docs_or(&e.docs, &format!("The `{}` error.", e.shape_id));
         quote! { #docs #name(crate::types::error::#name), }
     });
-    let names: Vec<_> = plan.errors.iter().map(|e| format_ident!("{}", e.name)).collect();
+    let names: Vec<_> = plan
+        .errors
+        .iter()
+        .map(|e| format_ident!("{}", e.name))
+        .collect();
     let from_ops = plan.operations.iter().map(|op| {
         let module = format_ident!("{}", op.method);
         let op_error = format_ident!("{}Error", type_name(&op.name));
@@ -197,9 +216,15 @@ pub fn service_rs(plan: &Plan) -> Result<TokenStream, String> {
     while rule_set_json.contains(&format!("\"{hashes}")) {
         hashes.push('#');
     }
-    let literal: syn::LitStr =
-        syn::parse_str(&format!("r{hashes}\"{rule_set_json}\"{hashes}")).map_err(|e| format!("rule set literal: {e}"))?;
-    let (prefix, version, signing, sdk_id, qc) = (&s.target_prefix, &s.json_version, &s.signing_name, &s.sdk_id, s.query_compatible);
+    let literal: syn::LitStr = syn::parse_str(&format!("r{hashes}\"{rule_set_json}\"{hashes}"))
+        .map_err(|e| format!("rule set literal: {e}"))?;
+    let (prefix, version, signing, sdk_id, qc) = (
+        &s.target_prefix,
+        &s.json_version,
+        &s.signing_name,
+        &s.sdk_id,
+        s.query_compatible,
+    );
     Ok(quote! {
         #![doc = " Facts about the service that the runtime needs: protocol, signing and endpoint rules."]
 
@@ -220,11 +245,25 @@ pub fn service_rs(plan: &Plan) -> Result<TokenStream, String> {
 }
 
 /// `src/types/mod.rs` and `src/types/error/mod.rs`.
-pub fn types_mod_rs(types: &[&str], structs: &[&str], doc: &str, with_error_mod: bool) -> TokenStream {
-    let mods: Vec<_> = types.iter().map(|t| format_ident!("{}", module_name(t))).collect();
+pub fn types_mod_rs(
+    types: &[&str],
+    structs: &[&str],
+    doc: &str,
+    with_error_mod: bool,
+) -> TokenStream {
+    let mods: Vec<_> = types
+        .iter()
+        .map(|t| format_ident!("{}", module_name(t)))
+        .collect();
     let names: Vec<_> = types.iter().map(|t| format_ident!("{}", t)).collect();
-    let struct_mods: Vec<_> = structs.iter().map(|t| format_ident!("{}", module_name(t))).collect();
-    let builders: Vec<_> = structs.iter().map(|t| format_ident!("{}Builder", t)).collect();
+    let struct_mods: Vec<_> = structs
+        .iter()
+        .map(|t| format_ident!("{}", module_name(t)))
+        .collect();
+    let builders: Vec<_> = structs
+        .iter()
+        .map(|t| format_ident!("{}Builder", t))
+        .collect();
     let error_mod = with_error_mod.then(|| quote! { pub mod error; });
     quote! {
         #![doc = #doc]
@@ -243,7 +282,10 @@ pub fn types_mod_rs(types: &[&str], structs: &[&str], doc: &str, with_error_mod:
 
 /// Names of the types that get builders (structures only).
 pub fn struct_names(types: &[TypeDef]) -> Vec<&str> {
-    types.iter().filter_map(|t| matches!(t, TypeDef::Struct(_)).then(|| t.name())).collect()
+    types
+        .iter()
+        .filter_map(|t| matches!(t, TypeDef::Struct(_)).then(|| t.name()))
+        .collect()
 }
 
 /// `src/operation/mod.rs`.

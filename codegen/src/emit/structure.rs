@@ -11,7 +11,9 @@ use crate::plan::{Field, RustType, StructDef, StructRole};
 const MESSAGE_MEMBERS: &[&str] = &["message", "Message", "errorMessage"];
 
 fn message_field(s: &StructDef) -> Option<&Field> {
-    s.fields.iter().find(|f| MESSAGE_MEMBERS.contains(&f.wire_name.as_str()) && f.ty == RustType::String && f.optional)
+    s.fields.iter().find(|f| {
+        MESSAGE_MEMBERS.contains(&f.wire_name.as_str()) && f.ty == RustType::String && f.optional
+    })
 }
 
 /// The struct, accessors, builder and (for errors) error trait impls.
@@ -38,10 +40,26 @@ pub fn emit(s: &StructDef) -> TokenStream {
             pub(crate) meta: ::awsjson_runtime::ErrorMetadata,
         }
     });
-    let debug_derive = if sensitive { quote! {} } else { quote! { Debug, } };
-    let ser_derive = if is_error { quote! {} } else { quote! { serde::Serialize, } };
-    let message = if is_error { message_field(s).map(|f| f.name.clone()) } else { None };
-    let accessors = s.fields.iter().filter(|f| Some(&f.name) != message.as_ref()).map(accessor);
+    let debug_derive = if sensitive {
+        quote! {}
+    } else {
+        quote! { Debug, }
+    };
+    let ser_derive = if is_error {
+        quote! {}
+    } else {
+        quote! { serde::Serialize, }
+    };
+    let message = if is_error {
+        message_field(s).map(|f| f.name.clone())
+    } else {
+        None
+    };
+    let accessors = s
+        .fields
+        .iter()
+        .filter(|f| Some(&f.name) != message.as_ref())
+        .map(accessor);
 
     let debug_impl = sensitive.then(|| debug_impl(&name, s, is_error));
     let builder_tokens = emit_builder(s, &builder, sensitive);
@@ -80,17 +98,31 @@ fn accessor(f: &Field) -> TokenStream {
         (RustType::String, true) => (quote! { Option<&str> }, quote! { self.#fname.as_deref() }),
         (RustType::List(item, sparse), true) => {
             let item = ty(item);
-            let item = if *sparse { quote! { Option<#item> } } else { item };
-            (quote! { &[#item] }, quote! { self.#fname.as_deref().unwrap_or_default() })
+            let item = if *sparse {
+                quote! { Option<#item> }
+            } else {
+                item
+            };
+            (
+                quote! { &[#item] },
+                quote! { self.#fname.as_deref().unwrap_or_default() },
+            )
         }
         (t, true) if t.is_copy() => (quote! { Option<#inner> }, quote! { self.#fname }),
-        (_, true) if f.boxed => (quote! { Option<&#inner> }, quote! { self.#fname.as_deref() }),
+        (_, true) if f.boxed => (
+            quote! { Option<&#inner> },
+            quote! { self.#fname.as_deref() },
+        ),
         (_, true) => (quote! { Option<&#inner> }, quote! { self.#fname.as_ref() }),
         (t, false) if t.is_copy() => (quote! { #inner }, quote! { self.#fname }),
         (RustType::String, false) => (quote! { &str }, quote! { &self.#fname }),
         (RustType::List(item, sparse), false) => {
             let item = ty(item);
-            let item = if *sparse { quote! { Option<#item> } } else { item };
+            let item = if *sparse {
+                quote! { Option<#item> }
+            } else {
+                item
+            };
             (quote! { &[#item] }, quote! { &self.#fname })
         }
         (_, false) => (quote! { &#inner }, quote! { &self.#fname }),
@@ -200,7 +232,8 @@ fn emit_builder(s: &StructDef, builder: &proc_macro2::Ident, sensitive: bool) ->
         quote! { pub(crate) #fname: #fty, }
     });
     let setters = s.fields.iter().map(setters);
-    let meta_field = is_error.then(|| quote! { pub(crate) meta: Option<::awsjson_runtime::ErrorMetadata>, });
+    let meta_field =
+        is_error.then(|| quote! { pub(crate) meta: Option<::awsjson_runtime::ErrorMetadata>, });
     let meta_setter = is_error.then(|| {
         quote! {
             /// Sets the error metadata (code, message, request id, status).
@@ -223,9 +256,10 @@ fn emit_builder(s: &StructDef, builder: &proc_macro2::Ident, sensitive: bool) ->
         })
         .collect();
     let meta_assign = is_error.then(|| quote! { meta: self.meta.unwrap_or_default(), });
-    let build = if s.role == StructRole::Input {
-        let shape = &s.name;
-        let checks = s.fields.iter().filter(|f| f.required && f.optional).map(|f| {
+    let build =
+        if s.role == StructRole::Input {
+            let shape = &s.name;
+            let checks = s.fields.iter().filter(|f| f.required && f.optional).map(|f| {
             let fname = ident(&f.name);
             let shown = unraw(&f.name);
             quote! {
@@ -234,22 +268,26 @@ fn emit_builder(s: &StructDef, builder: &proc_macro2::Ident, sensitive: bool) ->
                 }
             }
         });
-        quote! {
-            /// Builds the input, checking that every required member is set.
-            pub fn build(self) -> Result<#name, ::awsjson_runtime::BuildError> {
-                #(#checks)*
-                Ok(#name { #(#assigns)* })
+            quote! {
+                /// Builds the input, checking that every required member is set.
+                pub fn build(self) -> Result<#name, ::awsjson_runtime::BuildError> {
+                    #(#checks)*
+                    Ok(#name { #(#assigns)* })
+                }
             }
-        }
+        } else {
+            quote! {
+                /// Builds the value.
+                pub fn build(self) -> #name {
+                    #name { #(#assigns)* #meta_assign }
+                }
+            }
+        };
+    let debug_derive = if sensitive {
+        quote! {}
     } else {
-        quote! {
-            /// Builds the value.
-            pub fn build(self) -> #name {
-                #name { #(#assigns)* #meta_assign }
-            }
-        }
+        quote! { Debug, }
     };
-    let debug_derive = if sensitive { quote! {} } else { quote! { Debug, } };
     let debug_impl = sensitive.then(|| {
         let label = builder.to_string();
         let entries = s.fields.iter().map(|f| {
@@ -309,14 +347,33 @@ pub fn setters(f: &Field) -> TokenStream {
     let dep = deprecated_attr(&f.deprecated);
     let inner = ty(&f.ty);
     let stored = builder_field_ty(f);
-    let wrap = if f.boxed { quote! { Box::new(input.into()) } } else { quote! { input.into() } };
-    let set_wrap = if f.boxed { quote! { input.map(Box::new) } } else { quote! { input } };
+    let wrap = if f.boxed {
+        quote! { Box::new(input.into()) }
+    } else {
+        quote! { input.into() }
+    };
+    let set_wrap = if f.boxed {
+        quote! { input.map(Box::new) }
+    } else {
+        quote! { input }
+    };
     let main = match &f.ty {
         RustType::List(item, sparse) => {
             let item = ty(item);
-            let item = if *sparse { quote! { Option<#item> } } else { quote! { impl Into<#item> } };
-            let push = if *sparse { quote! { input } } else { quote! { input.into() } };
-            let doc = format!(" Appends one item to `{}`; use [`Self::{}`] to replace the whole list.", f.wire_name, set);
+            let item = if *sparse {
+                quote! { Option<#item> }
+            } else {
+                quote! { impl Into<#item> }
+            };
+            let push = if *sparse {
+                quote! { input }
+            } else {
+                quote! { input.into() }
+            };
+            let doc = format!(
+                " Appends one item to `{}`; use [`Self::{}`] to replace the whole list.",
+                f.wire_name, set
+            );
             quote! {
                 #[doc = #doc]
                 #docs
@@ -329,9 +386,20 @@ pub fn setters(f: &Field) -> TokenStream {
         }
         RustType::Map(value, sparse) => {
             let value = ty(value);
-            let value = if *sparse { quote! { Option<#value> } } else { quote! { impl Into<#value> } };
-            let put = if *sparse { quote! { v } } else { quote! { v.into() } };
-            let doc = format!(" Adds one entry to `{}`; use [`Self::{}`] to replace the whole map.", f.wire_name, set);
+            let value = if *sparse {
+                quote! { Option<#value> }
+            } else {
+                quote! { impl Into<#value> }
+            };
+            let put = if *sparse {
+                quote! { v }
+            } else {
+                quote! { v.into() }
+            };
+            let doc = format!(
+                " Adds one entry to `{}`; use [`Self::{}`] to replace the whole map.",
+                f.wire_name, set
+            );
             quote! {
                 #[doc = #doc]
                 #docs

@@ -21,7 +21,11 @@ pub fn emit(u: &UnionDef) -> TokenStream {
             None => quote! { #vdocs #dep #vname, },
             Some(t) => {
                 let t = ty(t);
-                let t = if v.boxed { quote! { Box<#t> } } else { t };
+                let t = if v.boxed {
+                    quote! { Box<#t> }
+                } else {
+                    t
+                };
                 quote! { #vdocs #dep #vname(#t), }
             }
         }
@@ -30,7 +34,11 @@ pub fn emit(u: &UnionDef) -> TokenStream {
         let vname = format_ident!("{}", v.name);
         let is = format_ident!("is_{}", crate::naming::module_name(&v.name));
         let doc = format!(" Whether this is [`{}::{}`].", u.name, v.name);
-        let pattern = if v.ty.is_some() { quote! { Self::#vname(_) } } else { quote! { Self::#vname } };
+        let pattern = if v.ty.is_some() {
+            quote! { Self::#vname(_) }
+        } else {
+            quote! { Self::#vname }
+        };
         quote! {
             #[doc = #doc]
             pub fn #is(&self) -> bool {
@@ -65,8 +73,13 @@ pub fn emit(u: &UnionDef) -> TokenStream {
             }
         }
     });
-    let debug_derive = if u.sensitive { quote! {} } else { quote! { Debug, } };
-    let unknown_doc = format!(" A member this version of the client does not know. Sending it is an error.");
+    let debug_derive = if u.sensitive {
+        quote! {}
+    } else {
+        quote! { Debug, }
+    };
+    let unknown_doc =
+        format!(" A member this version of the client does not know. Sending it is an error.");
     quote! {
         #docs
         #deprecated

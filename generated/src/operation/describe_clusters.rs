@@ -364,13 +364,16 @@ pub struct DescribeClustersFluentBuilder {
     handle: ::awsjson_runtime::client::Handle,
     inner: DescribeClustersInputBuilder,
 }
-impl DescribeClustersFluentBuilder {
-    pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
-        Self {
-            handle,
-            inner: DescribeClustersInputBuilder::default(),
-        }
+/// Starts the fluent builder; a free function so no member name can clash with it.
+pub(crate) fn fluent_builder(
+    handle: ::awsjson_runtime::client::Handle,
+) -> DescribeClustersFluentBuilder {
+    DescribeClustersFluentBuilder {
+        handle,
+        inner: DescribeClustersInputBuilder::default(),
     }
+}
+impl DescribeClustersFluentBuilder {
     /// The input built so far.
     pub fn as_input(&self) -> &DescribeClustersInputBuilder {
         &self.inner

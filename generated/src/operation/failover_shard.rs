@@ -379,13 +379,16 @@ pub struct FailoverShardFluentBuilder {
     handle: ::awsjson_runtime::client::Handle,
     inner: FailoverShardInputBuilder,
 }
-impl FailoverShardFluentBuilder {
-    pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
-        Self {
-            handle,
-            inner: FailoverShardInputBuilder::default(),
-        }
+/// Starts the fluent builder; a free function so no member name can clash with it.
+pub(crate) fn fluent_builder(
+    handle: ::awsjson_runtime::client::Handle,
+) -> FailoverShardFluentBuilder {
+    FailoverShardFluentBuilder {
+        handle,
+        inner: FailoverShardInputBuilder::default(),
     }
+}
+impl FailoverShardFluentBuilder {
     /// The input built so far.
     pub fn as_input(&self) -> &FailoverShardInputBuilder {
         &self.inner

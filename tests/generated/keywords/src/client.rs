@@ -28,6 +28,6 @@ impl Client {
     ///
     /// Set the input with the builder's methods, then call `send()`; see [`crate::operation::op`].
     pub fn op(&self) -> crate::operation::op::OpFluentBuilder {
-        crate::operation::op::OpFluentBuilder::new(self.handle.clone())
+        crate::operation::op::fluent_builder(self.handle.clone())
     }
 }

@@ -195,13 +195,16 @@ pub struct OpFluentBuilder {
     handle: ::awsjson_runtime::client::Handle,
     inner: OpInputBuilder,
 }
-impl OpFluentBuilder {
-    pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
-        Self {
-            handle,
-            inner: OpInputBuilder::default(),
-        }
+/// Starts the fluent builder; a free function so no member name can clash with it.
+pub(crate) fn fluent_builder(
+    handle: ::awsjson_runtime::client::Handle,
+) -> OpFluentBuilder {
+    OpFluentBuilder {
+        handle,
+        inner: OpInputBuilder::default(),
     }
+}
+impl OpFluentBuilder {
     /// The input built so far.
     pub fn as_input(&self) -> &OpInputBuilder {
         &self.inner

@@ -10,9 +10,8 @@ impl ::awsjson_runtime::Operation for Op {
     type Error = OpError;
     const NAME: &'static str = "Op";
     fn parse_error(meta: ::awsjson_runtime::ErrorMetadata, body: &[u8]) -> OpError {
-        match meta.code() {
-            _ => OpError::Unhandled(::awsjson_runtime::Unhandled::new(meta)),
-        }
+        let _ = body;
+        OpError::Unhandled(::awsjson_runtime::Unhandled::new(meta))
     }
     fn is_retryable_error(error: &OpError) -> bool {
         let _ = error;
@@ -194,13 +193,16 @@ pub struct OpFluentBuilder {
     handle: ::awsjson_runtime::client::Handle,
     inner: OpInputBuilder,
 }
-impl OpFluentBuilder {
-    pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
-        Self {
-            handle,
-            inner: OpInputBuilder::default(),
-        }
+/// Starts the fluent builder; a free function so no member name can clash with it.
+pub(crate) fn fluent_builder(
+    handle: ::awsjson_runtime::client::Handle,
+) -> OpFluentBuilder {
+    OpFluentBuilder {
+        handle,
+        inner: OpInputBuilder::default(),
     }
+}
+impl OpFluentBuilder {
     /// The input built so far.
     pub fn as_input(&self) -> &OpInputBuilder {
         &self.inner

@@ -1,0 +1,745 @@
+//! `cargo xtask conformance`: the full-service conformance run over the official models in
+//! `../shared/models`.
+//!
+//! For every service model it
+//! 1. generates the whole client (every operation) into `target/conformance/<name>/`, timing
+//!    the generator, and checks that every operation of the service was either generated or
+//!    skipped with a reason;
+//! 2. checks that every `@paginated` operation got a paginator (`into_paginator` in its
+//!    operation file), or that the generator recorded why not;
+//! 3. compiles all the crates warning-free with one `cargo clippy --all-targets -- -D warnings`
+//!    in a workspace written under `target/conformance/`, so they share one dependency build;
+//! 4. runs the model's `smithy.rules#endpointTests` cases through the runtime's endpoint
+//!    resolver;
+//!
+//! and prints one summary table. It exits non-zero if anything fails. Output stays under
+//! `target/` and is never committed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use awsjson_codegen::index::{ShapeIndex, ShapeType};
+use awsjson_codegen::{generate, naming, CrateSettings, Generated, Options};
+use awsjson_runtime::endpoint::partition::{resolve_partition, Partition, PARTITIONS};
+use awsjson_runtime::endpoint::{Endpoint, EndpointError, Params, RuleSet, Value};
+use serde_json::{json, Value as Json};
+
+use crate::codegen::{relative, write_atomically};
+use crate::{workspace_root, Failure};
+
+pub const USAGE: &str = "cargo xtask conformance [--model NAME]... [--no-compile]
+
+  --model NAME   only this model (file stem or short name, e.g. kms; repeatable; default: all)
+  --no-compile   generate and check, but do not compile the crates";
+
+/// Diagnostics printed per crate before the rest are only counted.
+const MAX_DIAGNOSTICS: usize = 20;
+
+struct Args {
+    only: Vec<String>,
+    compile: bool,
+}
+
+fn parse(args: &[String]) -> Result<Args, Failure> {
+    let mut parsed = Args {
+        only: Vec::new(),
+        compile: true,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--model" => parsed.only.push(
+                it.next()
+                    .cloned()
+                    .ok_or_else(|| Failure::new(2, format!("--model needs a value\n\n{USAGE}")))?,
+            ),
+            "--no-compile" => parsed.compile = false,
+            other => {
+                return Err(Failure::new(
+                    2,
+                    format!("unknown argument {other:?}\n\n{USAGE}"),
+                ))
+            }
+        }
+    }
+    Ok(parsed)
+}
+
+/// What happened to one model.
+struct Report {
+    /// Short name (`memorydb`, `secrets-manager`): the directory under `target/conformance/`.
+    name: String,
+    /// The model file.
+    file: PathBuf,
+    /// Package name of the generated crate, once generated.
+    crate_name: Option<String>,
+    operations: usize,
+    skipped: Vec<(String, String)>,
+    /// Operations that got a paginator / `@paginated` operations in the model.
+    paginators: (usize, usize),
+    /// `@paginated` operations without a paginator, with the generator's reason.
+    paginator_gaps: Vec<(String, String)>,
+    /// `None`: not compiled (generation failed, or `--no-compile`).
+    compiled: Option<bool>,
+    /// Endpoint test cases: passed, total, and the cases written against older partition data.
+    endpoint: Option<EndpointTally>,
+    codegen: Duration,
+    /// Everything that makes the run fail.
+    failures: Vec<String>,
+}
+
+impl Report {
+    fn new(name: String, file: PathBuf) -> Self {
+        Self {
+            name,
+            file,
+            crate_name: None,
+            operations: 0,
+            skipped: Vec::new(),
+            paginators: (0, 0),
+            paginator_gaps: Vec::new(),
+            compiled: None,
+            endpoint: None,
+            codegen: Duration::ZERO,
+            failures: Vec::new(),
+        }
+    }
+}
+
+#[derive(Default)]
+struct EndpointTally {
+    passed: usize,
+    total: usize,
+    /// Cases (index, region) that fail only because they predate partition data in which
+    /// their region's partition gained dual-stack support.
+    stale: Vec<String>,
+}
+
+pub fn run(args: &[String]) -> Result<(), Failure> {
+    let args = parse(args)?;
+    let started = Instant::now();
+    let root = workspace_root();
+    let models_dir = root.join("../shared/models");
+    if !models_dir.is_dir() {
+        let message = format!(
+            "conformance: reference models not found at {} (the reference folder ../shared must sit next to the project root)",
+            models_dir.display()
+        );
+        if std::env::var("CI").as_deref() == Ok("true") {
+            return Err(Failure::new(1, message));
+        }
+        eprintln!("{message}; skipping the conformance run");
+        return Ok(());
+    }
+    let mut files: Vec<PathBuf> = fs::read_dir(&models_dir)
+        .map_err(|e| Failure::new(1, format!("reading {}: {e}", models_dir.display())))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| p.file_name().is_some_and(|n| n != "partitions.json"))
+        .collect();
+    files.sort();
+    let mut reports: Vec<Report> = files
+        .into_iter()
+        .map(|f| Report::new(short_name(&f), f))
+        .filter(|r| {
+            args.only.is_empty()
+                || args.only.iter().any(|o| {
+                    *o == r.name || r.file.file_stem().is_some_and(|s| s.to_string_lossy() == *o)
+                })
+        })
+        .collect();
+    if reports.is_empty() {
+        return Err(Failure::new(
+            1,
+            format!("conformance: no model in {} matches", models_dir.display()),
+        ));
+    }
+
+    let out_root = root.join("target/conformance");
+    for report in &mut reports {
+        generate_one(&root, &out_root, report);
+        endpoint_tests(report);
+    }
+
+    let mut compile_time = None;
+    if args.compile {
+        let members: Vec<&str> = reports
+            .iter()
+            .filter(|r| r.crate_name.is_some())
+            .map(|r| r.name.as_str())
+            .collect();
+        if !members.is_empty() {
+            let compile_started = Instant::now();
+            let outcome = compile(&root, &out_root, &members);
+            compile_time = Some(compile_started.elapsed());
+            match outcome {
+                Ok(failed) => {
+                    for report in reports.iter_mut().filter(|r| r.crate_name.is_some()) {
+                        let ok = !failed.contains(&report.name);
+                        report.compiled = Some(ok);
+                        if !ok {
+                            report.failures.push(
+                                "the crate does not compile warning-free (see the diagnostics above)"
+                                    .into(),
+                            );
+                        }
+                    }
+                }
+                Err(message) => {
+                    for report in reports.iter_mut().filter(|r| r.crate_name.is_some()) {
+                        report.compiled = Some(false);
+                        report.failures.push(message.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    print_summary(&reports);
+    let codegen_total: Duration = reports.iter().map(|r| r.codegen).sum();
+    println!(
+        "\ncodegen {:.1} s, compile {}, whole run {:.1} s",
+        codegen_total.as_secs_f64(),
+        compile_time.map_or("skipped".into(), |t| format!("{:.1} s", t.as_secs_f64())),
+        started.elapsed().as_secs_f64()
+    );
+    let failures: Vec<String> = reports
+        .iter()
+        .flat_map(|r| r.failures.iter().map(move |f| format!("  {}: {f}", r.name)))
+        .collect();
+    if failures.is_empty() {
+        println!("conformance: all {} models pass", reports.len());
+        Ok(())
+    } else {
+        Err(Failure::new(
+            1,
+            format!("conformance failed:\n{}", failures.join("\n")),
+        ))
+    }
+}
+
+/// `secrets-manager-2017-10-17.json` -> `secrets-manager`: the stem without its API version.
+fn short_name(file: &Path) -> String {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let parts: Vec<&str> = stem.split('-').collect();
+    let is_date = |p: &[&str]| {
+        p.len() == 3
+            && [4, 2, 2]
+                .iter()
+                .zip(p)
+                .all(|(n, s)| s.len() == *n && s.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if parts.len() > 3 && is_date(&parts[parts.len() - 3..]) {
+        parts[..parts.len() - 3].join("-")
+    } else {
+        stem
+    }
+}
+
+/// Generates the crate, then checks operations and paginators against the model.
+fn generate_one(root: &Path, out_root: &Path, report: &mut Report) {
+    let text = match fs::read_to_string(&report.file) {
+        Ok(t) => t,
+        Err(e) => {
+            report
+                .failures
+                .push(format!("cannot read {}: {e}", report.file.display()));
+            return;
+        }
+    };
+    let out = out_root.join(&report.name);
+    let settings = CrateSettings {
+        runtime_path: relative(&out, &root.join("runtime")),
+        standalone: false,
+        ..CrateSettings::default()
+    };
+    let started = Instant::now();
+    let result = generate(&text, &Options::default(), &settings);
+    report.codegen = started.elapsed();
+    let generated = match result {
+        Ok(g) => g,
+        Err(e) => {
+            report.failures.push(format!("code generation failed: {e}"));
+            return;
+        }
+    };
+    if let Err(e) = write_atomically(&out, &generated.files) {
+        report
+            .failures
+            .push(format!("writing {}: {e}", out.display()));
+        return;
+    }
+    report.crate_name = crate_name(&generated);
+    report.operations = generated.operations;
+    report.skipped = generated
+        .skipped
+        .iter()
+        .map(|s| (s.operation.clone(), s.reason.clone()))
+        .collect();
+    report.paginator_gaps = generated
+        .paginator_gaps
+        .iter()
+        .map(|s| (s.operation.clone(), s.reason.clone()))
+        .collect();
+    match ShapeIndex::from_json(&text) {
+        Ok(index) => check_against_model(&index, &generated, report),
+        Err(e) => report
+            .failures
+            .push(format!("the model does not index: {e}")),
+    }
+}
+
+/// The `name = "..."` of the generated `Cargo.toml`.
+fn crate_name(generated: &Generated) -> Option<String> {
+    let manifest = generated.files.get("Cargo.toml")?;
+    let line = manifest.lines().find(|l| l.starts_with("name = "))?;
+    Some(line.trim_start_matches("name = ").trim_matches('"').to_string())
+}
+
+fn check_against_model(index: &ShapeIndex, generated: &Generated, report: &mut Report) {
+    let services = index.services();
+    let [service] = services.as_slice() else {
+        report.failures.push(format!(
+            "expected one service shape, found {}",
+            services.len()
+        ));
+        return;
+    };
+    let operations = index.service_operations(service);
+    let skipped: BTreeSet<&str> = generated
+        .skipped
+        .iter()
+        .map(|s| s.operation.as_str())
+        .collect();
+    if generated.operations + skipped.len() != operations.len() {
+        report.failures.push(format!(
+            "the service has {} operations, but {} were generated and {} skipped",
+            operations.len(),
+            generated.operations,
+            skipped.len()
+        ));
+    }
+
+    // `@paginated` operations of the model that were generated.
+    let paginated: Vec<&str> = operations
+        .iter()
+        .filter(|op| !skipped.contains(op.as_str()))
+        .filter(|op| {
+            let shape = index.expect(op);
+            shape.ty == ShapeType::Operation && shape.traits.has("smithy.api#paginated")
+        })
+        .map(String::as_str)
+        .collect();
+    let with_paginator: BTreeSet<&str> = generated.paginators.iter().map(String::as_str).collect();
+    let gaps: BTreeSet<&str> = generated
+        .paginator_gaps
+        .iter()
+        .map(|g| g.operation.as_str())
+        .collect();
+    report.paginators = (with_paginator.len(), paginated.len());
+    for op in &paginated {
+        let name = awsjson_codegen::index::shape_name(op);
+        if !with_paginator.contains(name) && !gaps.contains(op) {
+            report.failures.push(format!(
+                "{op} is @paginated but got no paginator, and the generator gave no reason"
+            ));
+        }
+    }
+    // And the generated code agrees: exactly those operation files have `into_paginator`.
+    let in_code: BTreeSet<String> = generated
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with("src/operation/"))
+        .filter(|(_, text)| text.contains("pub fn into_paginator("))
+        .map(|(path, _)| path.clone())
+        .collect();
+    let expected: BTreeSet<String> = with_paginator
+        .iter()
+        .map(|name| format!("src/operation/{}.rs", naming::module_name(name)))
+        .collect();
+    if in_code != expected {
+        let missing: Vec<_> = expected.difference(&in_code).collect();
+        let extra: Vec<_> = in_code.difference(&expected).collect();
+        report.failures.push(format!(
+            "paginators in the code differ from the plan: missing in {missing:?}, unexpected in {extra:?}"
+        ));
+    }
+    let model_names: BTreeSet<&str> = paginated
+        .iter()
+        .map(|op| awsjson_codegen::index::shape_name(op))
+        .collect();
+    for name in with_paginator.difference(&model_names) {
+        report.failures.push(format!(
+            "{name} got a paginator but is not @paginated in the model"
+        ));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compilation
+// ---------------------------------------------------------------------------------------------
+
+/// Compiles every crate in one workspace under `target/conformance/` with clippy, warnings
+/// denied. Returns the members that failed, or a message when cargo itself could not run.
+fn compile(root: &Path, out_root: &Path, members: &[&str]) -> Result<BTreeSet<String>, String> {
+    let list: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    let manifest = format!(
+        "# Written by `cargo xtask conformance` for this run; not part of the project.\n\
+         [workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        list.join(", ")
+    );
+    fs::write(out_root.join("Cargo.toml"), manifest)
+        .map_err(|e| format!("writing {}/Cargo.toml: {e}", out_root.display()))?;
+    // Start from the project's lock file, so the crates build against the dependency versions
+    // the project is tested with (and nothing new needs resolving).
+    fs::copy(root.join("Cargo.lock"), out_root.join("Cargo.lock"))
+        .map_err(|e| format!("copying Cargo.lock: {e}"))?;
+
+    eprintln!(
+        "== cargo clippy --all-targets -- -D warnings in {} ({} crates)",
+        out_root.display(),
+        members.len()
+    );
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut child = Command::new(cargo)
+        .current_dir(out_root)
+        .args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--keep-going",
+            "--message-format=json",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run cargo clippy: {e}"))?;
+
+    // Diagnostics by the directory (member name) of the package they belong to.
+    let dir_of = |manifest: &str| -> String {
+        let path = Path::new(manifest);
+        match path.parent().and_then(|p| p.strip_prefix(out_root).ok()) {
+            Some(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().into_owned(),
+            _ => path
+                .parent()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+        }
+    };
+    let mut errors: BTreeMap<String, usize> = BTreeMap::new();
+    let mut printed: BTreeMap<String, usize> = BTreeMap::new();
+    let mut built: BTreeSet<String> = BTreeSet::new();
+    let mut finished_ok = None;
+    let stdout = child.stdout.take().expect("piped stdout");
+    for line in BufReader::new(stdout).lines() {
+        let Ok(line) = line else { break };
+        let Ok(msg) = serde_json::from_str::<Json>(&line) else {
+            continue;
+        };
+        let manifest = msg["manifest_path"].as_str().unwrap_or("");
+        match msg["reason"].as_str() {
+            Some("compiler-message") => {
+                let level = msg["message"]["level"].as_str().unwrap_or("");
+                let dir = dir_of(manifest);
+                if level == "error" {
+                    *errors.entry(dir.clone()).or_default() += 1;
+                }
+                if matches!(level, "error" | "warning") {
+                    let n = printed.entry(dir.clone()).or_default();
+                    *n += 1;
+                    if *n <= MAX_DIAGNOSTICS {
+                        let rendered = msg["message"]["rendered"].as_str().unwrap_or("");
+                        eprintln!("[{dir}] {rendered}");
+                    }
+                }
+            }
+            Some("compiler-artifact") => {
+                built.insert(dir_of(manifest));
+            }
+            Some("build-finished") => finished_ok = msg["success"].as_bool(),
+            _ => {}
+        }
+    }
+    let status = child
+        .wait()
+        .map_err(|e| format!("waiting for cargo clippy: {e}"))?;
+    for (dir, n) in &printed {
+        if *n > MAX_DIAGNOSTICS {
+            eprintln!("[{dir}] ... and {} more diagnostics", n - MAX_DIAGNOSTICS);
+        }
+    }
+    // A dependency outside the generated crates (the runtime) failing fails them all.
+    let foreign: Vec<&String> = errors
+        .keys()
+        .filter(|d| !members.contains(&d.as_str()))
+        .collect();
+    if !foreign.is_empty() {
+        return Err(format!(
+            "a dependency failed to compile: {}",
+            foreign
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let failed: BTreeSet<String> = members
+        .iter()
+        .filter(|m| errors.contains_key(**m) || !built.contains(**m))
+        .map(|m| m.to_string())
+        .collect();
+    if failed.is_empty() && (!status.success() || finished_ok == Some(false)) {
+        return Err(format!(
+            "cargo clippy failed ({status}) without naming a crate"
+        ));
+    }
+    Ok(failed)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoint rules
+// ---------------------------------------------------------------------------------------------
+
+/// Runs the model's `smithy.rules#endpointTests` cases through the runtime's resolver.
+fn endpoint_tests(report: &mut Report) {
+    let model: Json = match fs::read_to_string(&report.file)
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+    {
+        Ok(m) => m,
+        Err(e) => {
+            report
+                .failures
+                .push(format!("cannot read the model as JSON: {e}"));
+            return;
+        }
+    };
+    let Some(service) = model["shapes"]
+        .as_object()
+        .and_then(|shapes| shapes.values().find(|s| s["type"] == "service"))
+    else {
+        report.failures.push("no service shape".into());
+        return;
+    };
+    let traits = &service["traits"];
+    let Some(cases) = traits["smithy.rules#endpointTests"]["testCases"].as_array() else {
+        report
+            .failures
+            .push("the service has no smithy.rules#endpointTests cases".into());
+        return;
+    };
+    let rule_set = match RuleSet::from_json(&traits["smithy.rules#endpointRuleSet"]) {
+        Ok(r) => r,
+        Err(e) => {
+            report
+                .failures
+                .push(format!("the endpoint rule set does not parse: {e}"));
+            return;
+        }
+    };
+    let mut tally = EndpointTally {
+        total: cases.len(),
+        ..EndpointTally::default()
+    };
+    for (i, case) in cases.iter().enumerate() {
+        let params = match Params::from_json(case.get("params").unwrap_or(&json!({}))) {
+            Ok(p) => p,
+            Err(e) => {
+                report
+                    .failures
+                    .push(format!("endpoint case {i}: bad params: {e}"));
+                continue;
+            }
+        };
+        let expect = &case["expect"];
+        match check_endpoint(&rule_set.resolve(&params), expect) {
+            Ok(()) => tally.passed += 1,
+            Err(_) if passes_without_dual_stack(&rule_set, &params, expect) => {
+                let region = params.get("Region").and_then(Value::as_str).unwrap_or("");
+                tally.stale.push(format!("{i} ({region})"));
+            }
+            Err(problem) => report.failures.push(format!(
+                "endpoint case {i} ({}), params {}: {problem}",
+                case["documentation"].as_str().unwrap_or(""),
+                case.get("params").unwrap_or(&Json::Null)
+            )),
+        }
+    }
+    report.endpoint = Some(tally);
+}
+
+/// Compares one outcome with a case's `expect`; `Err` describes the difference.
+fn check_endpoint(outcome: &Result<Endpoint, EndpointError>, expect: &Json) -> Result<(), String> {
+    match (outcome, expect.get("error"), expect.get("endpoint")) {
+        (Err(e), Some(message), _) if e.rule_message() == message.as_str() => Ok(()),
+        (Err(e), Some(message), _) => Err(format!("expected error {message}, got error {:?}", e.to_string())),
+        (Ok(endpoint), _, Some(expected)) => {
+            let mut problems = Vec::new();
+            if endpoint.url() != expected["url"] {
+                problems.push(format!("url {:?}, expected {}", endpoint.url(), expected["url"]));
+            }
+            let headers: BTreeMap<String, Vec<String>> = match expected.get("headers") {
+                None => BTreeMap::new(),
+                Some(h) => serde_json::from_value(h.clone()).map_err(|e| format!("headers: {e}"))?,
+            };
+            if endpoint.headers() != &headers {
+                problems.push(format!("headers {:?}, expected {headers:?}", endpoint.headers()));
+            }
+            let properties = expected.get("properties").cloned().unwrap_or_else(|| json!({}));
+            let ours = Json::Object(endpoint.properties().clone());
+            if ours != properties {
+                problems.push(format!("properties {ours}, expected {properties}"));
+            }
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems.join("; "))
+            }
+        }
+        (Ok(endpoint), _, _) => Err(format!("expected {expect}, got endpoint {:?}", endpoint.url())),
+        (Err(e), _, _) => Err(format!("expected {expect}, got error {:?}", e.to_string())),
+    }
+}
+
+/// Whether a failing case is one written for older partition data: it expects a dual-stack
+/// error, and passes once its region's partition stops supporting dual-stack. (The test cases
+/// embedded in service models predate the `partitions.json` that gave `aws-iso` and
+/// `aws-iso-b` dual-stack endpoints; `runtime/tests/endpoint_rules.rs` makes the same call.)
+fn passes_without_dual_stack(rule_set: &RuleSet, params: &Params, expect: &Json) -> bool {
+    let Some(region) = params.get("Region").and_then(Value::as_str) else {
+        return false;
+    };
+    let dual_stack_error = expect
+        .get("error")
+        .and_then(Json::as_str)
+        .is_some_and(|e| e.contains("DualStack"));
+    let partition = resolve_partition(region);
+    if !dual_stack_error || !partition.supports_dual_stack {
+        return false;
+    }
+    let table: Vec<Partition> = PARTITIONS
+        .iter()
+        .cloned()
+        .map(|mut p| {
+            if p.id == partition.name {
+                p.outputs.supports_dual_stack = false;
+            }
+            p
+        })
+        .collect();
+    check_endpoint(&rule_set.resolve_with_partitions(params, &table), expect).is_ok()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary
+// ---------------------------------------------------------------------------------------------
+
+fn print_summary(reports: &[Report]) {
+    let header = [
+        "model",
+        "crate",
+        "ops generated",
+        "ops skipped",
+        "paginators",
+        "compile ok",
+        "endpoint tests",
+        "protocol cases",
+        "codegen ms",
+    ];
+    let rows: Vec<Vec<String>> = reports
+        .iter()
+        .map(|r| {
+            let generated = r.crate_name.is_some();
+            vec![
+                r.name.clone(),
+                r.crate_name.clone().unwrap_or_else(|| "-".into()),
+                if generated { r.operations.to_string() } else { "FAILED".into() },
+                if generated { r.skipped.len().to_string() } else { "-".into() },
+                if generated {
+                    format!("{}/{}", r.paginators.0, r.paginators.1)
+                } else {
+                    "-".into()
+                },
+                match r.compiled {
+                    Some(true) => "yes".into(),
+                    Some(false) => "NO".into(),
+                    None => "-".into(),
+                },
+                match &r.endpoint {
+                    Some(t) if t.stale.is_empty() => format!("{}/{}", t.passed, t.total),
+                    Some(t) => format!("{}/{} (+{} stale)", t.passed, t.total, t.stale.len()),
+                    None => "-".into(),
+                },
+                "n/a".into(),
+                format!("{:.0}", r.codegen.as_secs_f64() * 1000.0),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].len())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| if i < 2 { format!("{c:<w$}") } else { format!("{c:>w$}") })
+            .collect();
+        format!("| {} |", padded.join(" | "))
+    };
+    println!();
+    println!("{}", line(&header.map(String::from)));
+    println!(
+        "|{}|",
+        widths
+            .iter()
+            .enumerate()
+            .map(|(i, w)| if i < 2 { format!(":{}-", "-".repeat(*w)) } else { format!("-{}:", "-".repeat(*w)) })
+            .collect::<Vec<_>>()
+            .join("|")
+    );
+    for row in &rows {
+        println!("{}", line(row));
+    }
+
+    let mut notes = Vec::new();
+    for r in reports {
+        for (op, reason) in &r.skipped {
+            notes.push(format!("{}: skipped {op}: {reason}", r.name));
+        }
+        for (op, reason) in &r.paginator_gaps {
+            notes.push(format!("{}: no paginator for {op}: {reason}", r.name));
+        }
+        if let Some(t) = r.endpoint.as_ref().filter(|t| !t.stale.is_empty()) {
+            notes.push(format!(
+                "{}: endpoint cases {} expect a DualStack error that current partition data no longer gives \
+                 (their partition gained dual-stack); they pass with that flag cleared",
+                r.name,
+                t.stale.join(", ")
+            ));
+        }
+    }
+    if !notes.is_empty() {
+        println!("\nNotes:");
+        for n in notes {
+            println!("  {n}");
+        }
+    }
+    println!("\nprotocol cases: n/a (the botocore protocol test run does not exist yet)");
+}
