@@ -81,7 +81,7 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Relative path from directory `from` to `to` (both absolute).
-fn relative(from: &Path, to: &Path) -> String {
+pub(crate) fn relative(from: &Path, to: &Path) -> String {
     let from: Vec<_> = normalize(from)
         .components()
         .map(|c| c.as_os_str().to_owned())
@@ -203,7 +203,10 @@ fn list_files(base: &Path, dir: &Path, out: &mut Vec<String>) {
 
 /// Writes the crate into a sibling temporary directory, then swaps it in, so a failure leaves
 /// the previous crate untouched. A `target/` or `Cargo.lock` already in the output is kept.
-fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> std::io::Result<()> {
+pub(crate) fn write_atomically(
+    out: &Path,
+    files: &BTreeMap<String, String>,
+) -> std::io::Result<()> {
     let parent = out.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent)?;
     let name = out

@@ -149,7 +149,10 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         .filter(|r| {
             args.only.is_empty()
                 || args.only.iter().any(|o| {
-                    *o == r.name || r.file.file_stem().is_some_and(|s| s.to_string_lossy() == *o)
+                    *o == r.name
+                        || r.file
+                            .file_stem()
+                            .is_some_and(|s| s.to_string_lossy() == *o)
                 })
         })
         .collect();
@@ -301,7 +304,11 @@ fn generate_one(root: &Path, out_root: &Path, report: &mut Report) {
 fn crate_name(generated: &Generated) -> Option<String> {
     let manifest = generated.files.get("Cargo.toml")?;
     let line = manifest.lines().find(|l| l.starts_with("name = "))?;
-    Some(line.trim_start_matches("name = ").trim_matches('"').to_string())
+    Some(
+        line.trim_start_matches("name = ")
+            .trim_matches('"')
+            .to_string(),
+    )
 }
 
 fn check_against_model(index: &ShapeIndex, generated: &Generated, report: &mut Report) {
@@ -582,20 +589,35 @@ fn endpoint_tests(report: &mut Report) {
 fn check_endpoint(outcome: &Result<Endpoint, EndpointError>, expect: &Json) -> Result<(), String> {
     match (outcome, expect.get("error"), expect.get("endpoint")) {
         (Err(e), Some(message), _) if e.rule_message() == message.as_str() => Ok(()),
-        (Err(e), Some(message), _) => Err(format!("expected error {message}, got error {:?}", e.to_string())),
+        (Err(e), Some(message), _) => Err(format!(
+            "expected error {message}, got error {:?}",
+            e.to_string()
+        )),
         (Ok(endpoint), _, Some(expected)) => {
             let mut problems = Vec::new();
             if endpoint.url() != expected["url"] {
-                problems.push(format!("url {:?}, expected {}", endpoint.url(), expected["url"]));
+                problems.push(format!(
+                    "url {:?}, expected {}",
+                    endpoint.url(),
+                    expected["url"]
+                ));
             }
             let headers: BTreeMap<String, Vec<String>> = match expected.get("headers") {
                 None => BTreeMap::new(),
-                Some(h) => serde_json::from_value(h.clone()).map_err(|e| format!("headers: {e}"))?,
+                Some(h) => {
+                    serde_json::from_value(h.clone()).map_err(|e| format!("headers: {e}"))?
+                }
             };
             if endpoint.headers() != &headers {
-                problems.push(format!("headers {:?}, expected {headers:?}", endpoint.headers()));
+                problems.push(format!(
+                    "headers {:?}, expected {headers:?}",
+                    endpoint.headers()
+                ));
             }
-            let properties = expected.get("properties").cloned().unwrap_or_else(|| json!({}));
+            let properties = expected
+                .get("properties")
+                .cloned()
+                .unwrap_or_else(|| json!({}));
             let ours = Json::Object(endpoint.properties().clone());
             if ours != properties {
                 problems.push(format!("properties {ours}, expected {properties}"));
@@ -606,7 +628,10 @@ fn check_endpoint(outcome: &Result<Endpoint, EndpointError>, expect: &Json) -> R
                 Err(problems.join("; "))
             }
         }
-        (Ok(endpoint), _, _) => Err(format!("expected {expect}, got endpoint {:?}", endpoint.url())),
+        (Ok(endpoint), _, _) => Err(format!(
+            "expected {expect}, got endpoint {:?}",
+            endpoint.url()
+        )),
         (Err(e), _, _) => Err(format!("expected {expect}, got error {:?}", e.to_string())),
     }
 }
@@ -663,8 +688,16 @@ fn print_summary(reports: &[Report]) {
             vec![
                 r.name.clone(),
                 r.crate_name.clone().unwrap_or_else(|| "-".into()),
-                if generated { r.operations.to_string() } else { "FAILED".into() },
-                if generated { r.skipped.len().to_string() } else { "-".into() },
+                if generated {
+                    r.operations.to_string()
+                } else {
+                    "FAILED".into()
+                },
+                if generated {
+                    r.skipped.len().to_string()
+                } else {
+                    "-".into()
+                },
                 if generated {
                     format!("{}/{}", r.paginators.0, r.paginators.1)
                 } else {
@@ -699,7 +732,13 @@ fn print_summary(reports: &[Report]) {
             .iter()
             .zip(&widths)
             .enumerate()
-            .map(|(i, (c, w))| if i < 2 { format!("{c:<w$}") } else { format!("{c:>w$}") })
+            .map(|(i, (c, w))| {
+                if i < 2 {
+                    format!("{c:<w$}")
+                } else {
+                    format!("{c:>w$}")
+                }
+            })
             .collect();
         format!("| {} |", padded.join(" | "))
     };
@@ -710,7 +749,11 @@ fn print_summary(reports: &[Report]) {
         widths
             .iter()
             .enumerate()
-            .map(|(i, w)| if i < 2 { format!(":{}-", "-".repeat(*w)) } else { format!("-{}:", "-".repeat(*w)) })
+            .map(|(i, w)| if i < 2 {
+                format!(":{}-", "-".repeat(*w))
+            } else {
+                format!("-{}:", "-".repeat(*w))
+            })
             .collect::<Vec<_>>()
             .join("|")
     );

@@ -1,8 +1,9 @@
 //! Project chores: `cargo xtask codegen [--check] [--model F] [--out D] [--operation N]...`
-//! and `cargo xtask test`.
+//! `cargo xtask test` and `cargo xtask conformance [--model NAME]... [--no-compile]`.
 #![forbid(unsafe_code)]
 
 mod codegen;
+mod conformance;
 mod test;
 
 use std::process::ExitCode;
@@ -12,10 +13,12 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
+        Some("conformance") => conformance::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <codegen|test> [options]\n\n{}",
-                codegen::USAGE
+                "usage: cargo xtask <codegen|test|conformance> [options]\n\n{}\n\n{}",
+                codegen::USAGE,
+                conformance::USAGE
             );
             return ExitCode::from(2);
         }
