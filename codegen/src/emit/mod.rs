@@ -67,7 +67,7 @@ pub fn emit(plan: &Plan) -> Result<BTreeMap<String, TokenStream>, String> {
         service::operation_mod_rs(plan),
     );
     for op in &plan.operations {
-        let doc = format!("  The `{}` operation.", op.name);
+        let doc = format!(" The `{}` operation.", op.name);
         let body = operation::emit(op);
         files.insert(
             format!("src/operation/{}.rs", op.method),
@@ -78,6 +78,6 @@ pub fn emit(plan: &Plan) -> Result<BTreeMap<String, TokenStream>, String> {
 }
 
 fn with_module_doc(name: &str, tokens: TokenStream) -> TokenStream {
-    let doc = format!("  The [`{name}`] type.");
+    let doc = format!(" The [`{name}`] type.");
     quote::quote! { #![doc = #doc] #tokens }
 }
