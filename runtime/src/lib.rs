@@ -23,6 +23,8 @@ pub mod region;
 pub mod serde_fmt;
 pub mod sigv4;
 
+pub use client::Handle;
+pub use config::{load_from_env, Config, ConfigBuilder, ConfigLoader, TimeoutConfig};
 pub use credentials::{
     Credentials, CredentialsError, DefaultCredentialsChain, Env, ProvideCredentials,
 };
@@ -30,7 +32,9 @@ pub use endpoint::{Endpoint, EndpointError, Params as EndpointParams, RuleSet};
 pub use error::{BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, Unhandled};
 pub use operation::{Operation, ServiceInfo};
 pub use primitives::{Blob, DateTime, Document, UnknownValue};
+pub use paginate::PaginationStream;
 pub use region::Region;
+pub use retry::RetryConfig;
 
 /// Re-exported so generated code needs no direct dependency on these crates.
 #[doc(hidden)]
