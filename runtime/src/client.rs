@@ -154,7 +154,7 @@ impl Handle {
     /// Calls operation `O` with `input`: serializes it once, resolves endpoint and
     /// credentials, then sends signed attempts under the retry policy and the timeouts.
     ///
-    /// See [`retry`](crate::retry) for exactly which failures are retried.
+    /// See [`crate::retry`] for exactly which failures are retried.
     pub async fn send<O: Operation>(
         &self,
         input: O::Input,
@@ -573,9 +573,11 @@ fn parse_endpoint(text: &str, explicit: bool) -> Result<ResolvedEndpoint, String
     match url.scheme() {
         "https" => {}
         "http" if explicit => {}
-        "http" => return Err(format!(
+        "http" => {
+            return Err(format!(
             "endpoint `{text}` uses plain http, which is only allowed for an explicit endpoint URL"
-        )),
+        ))
+        }
         other => {
             return Err(format!(
                 "endpoint `{text}` has unsupported scheme `{other}`"

@@ -189,3 +189,88 @@ fn invocation_ids_are_uuid_v4() {
         );
     }
 }
+
+mod paused_clock {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::Duration;
+
+    use awsjson_runtime::retry::{
+        run_with_retries, AttemptError, JitterRng, RetryConfig, RetryKind, RetryStrategy,
+    };
+    use tokio::time::Instant;
+
+    /// The retry loop sleeps exactly the seeded schedule on Tokio's clock: with the clock paused
+    /// the 1 s / 2 s backoffs of standard mode take no real time.
+    #[tokio::test(start_paused = true)]
+    async fn loop_sleeps_the_seeded_schedule() {
+        let config = RetryConfig::standard();
+        let strategy = RetryStrategy::with_rng(config.clone(), JitterRng::with_seed(99));
+        let jitter = JitterRng::with_seed(99);
+        let expected = config.backoff(1, jitter.next_f64()) + config.backoff(2, jitter.next_f64());
+
+        let calls = AtomicU32::new(0);
+        let started = Instant::now();
+        let real = std::time::Instant::now();
+        let result: Result<&str, &str> = run_with_retries(&strategy, |attempt| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if attempt < 3 {
+                    Err(AttemptError::retryable("503", RetryKind::Transient))
+                } else {
+                    Ok("done")
+                }
+            }
+        })
+        .await;
+        assert_eq!(result, Ok("done"));
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        // Tokio's timer has millisecond resolution: each sleep ends on the next millisecond.
+        let elapsed = started.elapsed();
+        assert!(
+            elapsed >= expected && elapsed <= expected + Duration::from_millis(2),
+            "{elapsed:?} vs {expected:?}"
+        );
+        assert!(expected <= Duration::from_secs(3));
+        assert!(real.elapsed() < Duration::from_secs(1));
+        // Two retries cost 10 tokens, the success returned 1.
+        assert_eq!(strategy.bucket().available(), 491);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn fatal_errors_and_exhaustion_stop_the_loop() {
+        let strategy = RetryStrategy::new(RetryConfig::standard());
+        let calls = AtomicU32::new(0);
+        let result: Result<(), &str> = run_with_retries(&strategy, |_| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async { Err(AttemptError::fatal("modelled fault")) }
+        })
+        .await;
+        assert_eq!(result, Err("modelled fault"));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+        let calls = AtomicU32::new(0);
+        let started = Instant::now();
+        let result: Result<(), u32> = run_with_retries(&strategy, |attempt| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async move { Err(AttemptError::retryable(attempt, RetryKind::Timeout)) }
+        })
+        .await;
+        assert_eq!(result, Err(3), "the last attempt's error is returned");
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        assert!(started.elapsed() <= Duration::from_secs(3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn long_backoffs_are_capped_at_twenty_seconds() {
+        let config = RetryConfig::standard().with_max_attempts(8);
+        let strategy = RetryStrategy::with_rng(config, JitterRng::with_seed(5));
+        let started = Instant::now();
+        let result: Result<(), ()> = run_with_retries(&strategy, |_| async {
+            Err(AttemptError::retryable((), RetryKind::Throttling))
+        })
+        .await;
+        assert!(result.is_err());
+        // 7 waits, none longer than 20 s.
+        assert!(started.elapsed() <= Duration::from_secs(7 * 20));
+    }
+}
