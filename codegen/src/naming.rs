@@ -165,6 +165,11 @@ const RESERVED_METHODS: &[&str] = &[
     "as_input",
     "into_paginator",
     "meta",
+    "new",
+    "clone",
+    "as_ref",
+    "borrow",
+    "deref",
 ];
 
 /// Name of a struct field, clear of the methods generated beside it (`build`, `send`, ...).
@@ -219,6 +224,7 @@ mod tests {
         assert_eq!(snake("Self"), "self_");
         assert_eq!(snake("Match"), "r#match");
         assert_eq!(field_name("Build"), "build_value");
+        assert_eq!(field_name("New"), "new_value");
         assert_eq!(upper_camel("Self"), "Self_");
         assert_eq!(type_name("String"), "StringShape");
         assert_eq!(type_name("Client"), "ClientShape");

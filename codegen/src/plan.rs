@@ -825,7 +825,7 @@ impl Planner<'_> {
         };
         // Only zero-like defaults become plain (non-Option) fields: they match `Default` and
         // stay exact when the service omits or nulls them. Other defaults stay optional.
-        let optional = !(defaultable && !m.traits.has("smithy.api#clientOptional"));
+        let optional = !defaultable || m.traits.has("smithy.api#clientOptional");
         let timestamp_format = m
             .traits
             .str("smithy.api#timestampFormat")

@@ -218,7 +218,7 @@ fn deprecated_members_still_work() {
     use fixture_deprecated::types::Mode;
     let input = OpInput::builder()
         .old("o")
-        .new("n")
+        .new_value("n")
         .build()
         .expect("builds");
     assert_eq!(input.old(), Some("o"));

@@ -79,7 +79,7 @@ fn strip_docs(v: &Value) -> Value {
                     continue;
                 }
                 let x = strip_docs(x);
-                if k == "traits" && x.as_object().map_or(false, |o| o.is_empty()) {
+                if k == "traits" && x.as_object().is_some_and(|o| o.is_empty()) {
                     continue;
                 }
                 out.insert(k.clone(), x);

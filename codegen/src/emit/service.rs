@@ -284,7 +284,7 @@ pub fn types_mod_rs(
 pub fn struct_names(types: &[TypeDef]) -> Vec<&str> {
     types
         .iter()
-        .filter_map(|t| matches!(t, TypeDef::Struct(_)).then(|| t.name()))
+        .filter(|t| matches!(t, TypeDef::Struct(_))).map(TypeDef::name)
         .collect()
 }
 

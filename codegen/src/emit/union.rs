@@ -79,11 +79,14 @@ pub fn emit(u: &UnionDef) -> TokenStream {
         quote! { Debug, }
     };
     let unknown_doc =
-        format!(" A member this version of the client does not know. Sending it is an error.");
+        " A member this version of the client does not know. Sending it is an error.";
+    // Variants hold the member values unboxed, as the model shapes them (and as aws-sdk-rust
+    // does); a union with one large member (ssm's `NodeType`) would trip this lint.
     quote! {
         #docs
         #deprecated
         #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
         #[derive(Clone, PartialEq, #debug_derive)]
         pub enum #name {
             #(#variants)*

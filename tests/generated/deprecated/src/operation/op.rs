@@ -29,7 +29,7 @@ pub struct OpInput {
     pub old: Option<String>,
     /// The `New` member.
     #[serde(rename = "New", default, skip_serializing_if = "Option::is_none")]
-    pub new: Option<String>,
+    pub new_value: Option<String>,
 }
 impl OpInput {
     /// Starts a builder.
@@ -42,8 +42,8 @@ impl OpInput {
         self.old.as_deref()
     }
     /// The `New` member.
-    pub fn new(&self) -> Option<&str> {
-        self.new.as_deref()
+    pub fn new_value(&self) -> Option<&str> {
+        self.new_value.as_deref()
     }
 }
 /// A builder for [`OpInput`].
@@ -51,7 +51,7 @@ impl OpInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct OpInputBuilder {
     pub(crate) old: Option<String>,
-    pub(crate) new: Option<String>,
+    pub(crate) new_value: Option<String>,
 }
 impl OpInputBuilder {
     /// The `Old` member.
@@ -72,24 +72,24 @@ impl OpInputBuilder {
         &self.old
     }
     /// The `New` member.
-    pub fn new(mut self, input: impl Into<String>) -> Self {
-        self.new = Some(input.into());
+    pub fn new_value(mut self, input: impl Into<String>) -> Self {
+        self.new_value = Some(input.into());
         self
     }
     /// The `New` member.
-    pub fn set_new(mut self, input: Option<String>) -> Self {
-        self.new = input;
+    pub fn set_new_value(mut self, input: Option<String>) -> Self {
+        self.new_value = input;
         self
     }
     /// The `New` member.
-    pub fn get_new(&self) -> &Option<String> {
-        &self.new
+    pub fn get_new_value(&self) -> &Option<String> {
+        &self.new_value
     }
     /// Builds the input, checking that every required member is set.
     pub fn build(self) -> Result<OpInput, ::awsjson_runtime::BuildError> {
         Ok(OpInput {
             old: self.old,
-            new: self.new,
+            new_value: self.new_value,
         })
     }
 }
@@ -239,17 +239,17 @@ impl OpFluentBuilder {
         self.inner.get_old()
     }
     /// The `New` member.
-    pub fn new(mut self, input: impl Into<String>) -> Self {
-        self.inner = self.inner.new(input);
+    pub fn new_value(mut self, input: impl Into<String>) -> Self {
+        self.inner = self.inner.new_value(input);
         self
     }
     /// The `New` member.
-    pub fn set_new(mut self, input: Option<String>) -> Self {
-        self.inner = self.inner.set_new(input);
+    pub fn set_new_value(mut self, input: Option<String>) -> Self {
+        self.inner = self.inner.set_new_value(input);
         self
     }
     /// The `New` member.
-    pub fn get_new(&self) -> &Option<String> {
-        self.inner.get_new()
+    pub fn get_new_value(&self) -> &Option<String> {
+        self.inner.get_new_value()
     }
 }
