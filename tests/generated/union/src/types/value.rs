@@ -2,6 +2,7 @@
 //! The [`Value`] type.
 /// One of several kinds of value.
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, PartialEq, Debug)]
 pub enum Value {
     /// The `Str` member.
