@@ -256,3 +256,125 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod run_tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = workspace_root()
+            .join("target/xtask-tests")
+            .join(format!("{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("scratch dir");
+        dir
+    }
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn broken_model_writes_nothing_and_keeps_old_output() {
+        let dir = scratch("broken");
+        let out = dir.join("crate");
+        fs::create_dir_all(out.join("src")).expect("out");
+        fs::write(out.join("src/lib.rs"), "// previous output\n").expect("write");
+        let model = dir.join("broken.json");
+        let mut text: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(workspace_root().join("model/memorydb.json")).expect("model"),
+        )
+        .expect("json");
+        text["shapes"]["com.amazonaws.memorydb#Shard"]["members"]["Status"]["target"] =
+            "com.amazonaws.memorydb#Nope".into();
+        fs::write(&model, text.to_string()).expect("write model");
+        let err = run(&args(&[
+            "--model",
+            model.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]))
+        .err()
+        .expect("fails");
+        assert_eq!(err.code, 2);
+        assert!(err.message.contains("com.amazonaws.memorydb#Shard$Status: targets unknown shape com.amazonaws.memorydb#Nope"), "{}", err.message);
+        assert_eq!(
+            fs::read_to_string(out.join("src/lib.rs")).expect("kept"),
+            "// previous output\n"
+        );
+        assert_eq!(
+            fs::read_dir(&out).expect("dir").count(),
+            1,
+            "nothing new was written"
+        );
+        assert_eq!(
+            fs::read_dir(&dir).expect("dir").count(),
+            2,
+            "no temporary directory left behind"
+        );
+    }
+
+    #[test]
+    fn check_names_drifted_files_then_passes_after_writing() {
+        let dir = scratch("check");
+        let out = dir.join("crate");
+        let model = workspace_root().join("tests/fixtures/union.json");
+        let base = [
+            "--model",
+            model.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        let err = run(&args(&[&base[..], &["--check"]].concat()))
+            .err()
+            .expect("missing output drifts");
+        assert_eq!(err.code, 1);
+        assert!(
+            err.message.contains("src/lib.rs (missing)"),
+            "{}",
+            err.message
+        );
+        run(&args(&base)).map_err(|f| f.message).expect("writes");
+        run(&args(&[&base[..], &["--check"]].concat()))
+            .map_err(|f| f.message)
+            .expect("now current");
+        fs::write(out.join("src/lib.rs"), "// edited by hand\n").expect("edit");
+        fs::write(out.join("src/extra.rs"), "\n").expect("extra");
+        let err = run(&args(&[&base[..], &["--check"]].concat()))
+            .err()
+            .expect("drift detected");
+        assert!(
+            err.message.contains("src/lib.rs (differs)")
+                && err
+                    .message
+                    .contains("src/extra.rs (not generated; remove it)"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn operation_filter_and_unknown_arguments() {
+        let dir = scratch("ops");
+        let out = dir.join("crate");
+        let model = workspace_root().join("model/memorydb.json");
+        run(&args(&[
+            "--model",
+            model.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--operation",
+            "FailoverShard",
+        ]))
+        .map_err(|f| f.message)
+        .expect("writes");
+        assert!(out.join("src/operation/failover_shard.rs").exists());
+        assert!(!out.join("src/operation/describe_clusters.rs").exists());
+        let toml = fs::read_to_string(out.join("Cargo.toml")).expect("toml");
+        assert!(
+            toml.contains("[workspace]"),
+            "crates outside the workspace build on their own"
+        );
+        assert_eq!(run(&args(&["--bogus"])).err().expect("rejected").code, 2);
+    }
+}
