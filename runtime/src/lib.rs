@@ -11,15 +11,15 @@
 pub mod client;
 pub mod config;
 pub mod credentials;
-pub mod json_errors;
-pub mod paginate;
-pub mod retry;
 pub mod endpoint;
 pub mod error;
+pub mod json_errors;
 pub mod operation;
+pub mod paginate;
 pub mod primitives;
 pub mod profile;
 pub mod region;
+pub mod retry;
 pub mod serde_fmt;
 pub mod sigv4;
 
@@ -31,8 +31,8 @@ pub use credentials::{
 pub use endpoint::{Endpoint, EndpointError, Params as EndpointParams, RuleSet};
 pub use error::{BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, Unhandled};
 pub use operation::{Operation, ServiceInfo};
-pub use primitives::{Blob, DateTime, Document, UnknownValue};
 pub use paginate::PaginationStream;
+pub use primitives::{Blob, DateTime, Document, UnknownValue};
 pub use region::Region;
 pub use retry::RetryConfig;
 
