@@ -120,18 +120,29 @@ pub struct BuildError {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum BuildErrorKind {
-    MissingField { field: &'static str, shape: &'static str },
-    Invalid { message: String },
+    MissingField {
+        field: &'static str,
+        shape: &'static str,
+    },
+    Invalid {
+        message: String,
+    },
 }
 
 impl BuildError {
     /// A required member was not set.
     pub fn missing_field(shape: &'static str, field: &'static str) -> Self {
-        Self { kind: BuildErrorKind::MissingField { field, shape } }
+        Self {
+            kind: BuildErrorKind::MissingField { field, shape },
+        }
     }
     /// Any other reason the input cannot be sent.
     pub fn invalid(message: impl Into<String>) -> Self {
-        Self { kind: BuildErrorKind::Invalid { message: message.into() } }
+        Self {
+            kind: BuildErrorKind::Invalid {
+                message: message.into(),
+            },
+        }
     }
     /// The missing member's name, when that is the cause.
     pub fn missing(&self) -> Option<&'static str> {
@@ -221,15 +232,21 @@ pub struct ServiceError<E> {
 impl<E> SdkError<E> {
     /// Wraps a construction problem.
     pub fn construction_failure(source: impl Into<BoxError>) -> Self {
-        Self::ConstructionFailure(ConstructionFailure { source: source.into() })
+        Self::ConstructionFailure(ConstructionFailure {
+            source: source.into(),
+        })
     }
     /// Wraps a timeout.
     pub fn timeout(message: impl Into<String>) -> Self {
-        Self::TimeoutError(TimeoutError { message: message.into() })
+        Self::TimeoutError(TimeoutError {
+            message: message.into(),
+        })
     }
     /// Wraps a transport failure.
     pub fn dispatch_failure(source: impl Into<BoxError>) -> Self {
-        Self::DispatchFailure(DispatchFailure { source: source.into() })
+        Self::DispatchFailure(DispatchFailure {
+            source: source.into(),
+        })
     }
     /// The typed service error, if the service answered with one.
     pub fn as_service_error(&self) -> Option<&E> {

@@ -23,13 +23,19 @@ pub struct DateTime {
 impl DateTime {
     /// From whole seconds since the Unix epoch.
     pub const fn from_secs(seconds: i64) -> Self {
-        Self { seconds, subsec_nanos: 0 }
+        Self {
+            seconds,
+            subsec_nanos: 0,
+        }
     }
 
     /// From seconds and nanoseconds since the epoch; `subsec_nanos` must be below one billion.
     pub fn from_secs_and_nanos(seconds: i64, subsec_nanos: u32) -> Self {
         assert!(subsec_nanos < 1_000_000_000, "subsec_nanos out of range");
-        Self { seconds, subsec_nanos }
+        Self {
+            seconds,
+            subsec_nanos,
+        }
     }
 
     /// From milliseconds since the epoch.
@@ -46,10 +52,24 @@ impl DateTime {
         if !value.is_finite() || value.abs() > 1e15 {
             return None;
         }
-        let micros = (value * 1_000_000.0).round() as i64;
+        // The service wrote a decimal number: split the shortest decimal that reads back as
+        // `value` rather than scaling in binary, which adds a microsecond of noise to instants
+        // after 2106 (and overflowed i64 above 9.2e12 s).
+        let text = value.abs().to_string();
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let whole: i128 = whole.parse().ok()?;
+        let digit = |i: usize| i128::from(fraction.as_bytes().get(i).map_or(0, |b| b - b'0'));
+        let mut micros = (0..6).fold(0, |acc, i| acc * 10 + digit(i));
+        if digit(6) >= 5 {
+            micros += 1;
+        }
+        let mut total = whole * 1_000_000 + micros;
+        if value < 0.0 {
+            total = -total;
+        }
         Some(Self {
-            seconds: micros.div_euclid(1_000_000),
-            subsec_nanos: (micros.rem_euclid(1_000_000) as u32) * 1000,
+            seconds: i64::try_from(total.div_euclid(1_000_000)).ok()?,
+            subsec_nanos: (total.rem_euclid(1_000_000) as u32) * 1000,
         })
     }
 
@@ -68,9 +88,23 @@ impl DateTime {
         self.seconds * 1000 + i64::from(self.subsec_nanos / 1_000_000)
     }
 
-    /// Fractional seconds since the epoch.
+    /// Fractional seconds since the epoch: the double nearest to the instant.
     pub fn as_secs_f64(&self) -> f64 {
-        self.seconds as f64 + f64::from(self.subsec_nanos) / 1e9
+        // Through the exact decimal: adding the parts in binary rounds twice, and the result
+        // may print as `4482308465.520001` instead of `4482308465.52`.
+        let (negative, whole, nanos) = match (self.seconds < 0, self.subsec_nanos) {
+            (false, nanos) => (false, self.seconds.unsigned_abs(), nanos),
+            (true, 0) => (true, self.seconds.unsigned_abs(), 0),
+            (true, nanos) => (
+                true,
+                (self.seconds + 1).unsigned_abs(),
+                1_000_000_000 - nanos,
+            ),
+        };
+        let sign = if negative { "-" } else { "" };
+        format!("{sign}{whole}.{nanos:09}")
+            .parse()
+            .unwrap_or(self.seconds as f64 + f64::from(self.subsec_nanos) / 1e9)
     }
 
     /// The current time.
@@ -84,7 +118,10 @@ impl DateTime {
     }
 
     fn from_offset(value: OffsetDateTime) -> Self {
-        Self { seconds: value.unix_timestamp(), subsec_nanos: value.nanosecond() }
+        Self {
+            seconds: value.unix_timestamp(),
+            subsec_nanos: value.nanosecond(),
+        }
     }
 
     /// RFC 3339 in UTC, e.g. `2024-05-01T12:00:00.5Z`; `None` outside years 0..=9999.
@@ -118,7 +155,9 @@ impl DateTime {
         let format = time::macros::format_description!(
             "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second]"
         );
-        let base = time::PrimitiveDateTime::parse(main, &format).map_err(|_| err())?.assume_utc();
+        let base = time::PrimitiveDateTime::parse(main, &format)
+            .map_err(|_| err())?
+            .assume_utc();
         let mut value = Self::from_offset(base);
         if let Some(frac) = frac {
             if frac.is_empty() || frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
@@ -134,7 +173,10 @@ impl DateTime {
 impl From<SystemTime> for DateTime {
     fn from(value: SystemTime) -> Self {
         match value.duration_since(UNIX_EPOCH) {
-            Ok(d) => Self { seconds: d.as_secs() as i64, subsec_nanos: d.subsec_nanos() },
+            Ok(d) => Self {
+                seconds: d.as_secs() as i64,
+                subsec_nanos: d.subsec_nanos(),
+            },
             Err(e) => {
                 let d = e.duration();
                 let mut seconds = -(d.as_secs() as i64);
@@ -143,7 +185,10 @@ impl From<SystemTime> for DateTime {
                     seconds -= 1;
                     nanos = 1_000_000_000 - nanos;
                 }
-                Self { seconds, subsec_nanos: nanos }
+                Self {
+                    seconds,
+                    subsec_nanos: nanos,
+                }
             }
         }
     }
@@ -209,7 +254,9 @@ impl Visitor<'_> for EpochSecondsVisitor {
         Ok(DateTime::from_secs(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<DateTime, E> {
-        i64::try_from(v).map(DateTime::from_secs).map_err(|_| E::custom("timestamp out of range"))
+        i64::try_from(v)
+            .map(DateTime::from_secs)
+            .map_err(|_| E::custom("timestamp out of range"))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<DateTime, E> {
         DateTime::from_secs_f64(v).ok_or_else(|| E::custom("timestamp out of range"))
@@ -225,7 +272,9 @@ pub struct Blob {
 impl Blob {
     /// Wraps bytes.
     pub fn new(inner: impl Into<Vec<u8>>) -> Self {
-        Self { inner: inner.into() }
+        Self {
+            inner: inner.into(),
+        }
     }
     /// Takes the bytes out.
     pub fn into_inner(self) -> Vec<u8> {

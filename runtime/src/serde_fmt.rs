@@ -19,7 +19,9 @@ pub mod date_time {
             None => s.serialize_none(),
             Some(v) => match v.to_rfc3339() {
                 Some(text) => s.serialize_str(&text),
-                None => Err(serde::ser::Error::custom("timestamp outside RFC 3339 range")),
+                None => Err(serde::ser::Error::custom(
+                    "timestamp outside RFC 3339 range",
+                )),
             },
         }
     }
@@ -42,7 +44,9 @@ pub mod http_date {
             None => s.serialize_none(),
             Some(v) => match v.to_http_date() {
                 Some(text) => s.serialize_str(&text),
-                None => Err(serde::ser::Error::custom("timestamp outside HTTP date range")),
+                None => Err(serde::ser::Error::custom(
+                    "timestamp outside HTTP date range",
+                )),
             },
         }
     }
@@ -138,7 +142,9 @@ pub mod float_opt {
     }
 
     /// Reads the number; `null` reads as absent.
-    pub fn deserialize<'de, T: WireFloat, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    pub fn deserialize<'de, T: WireFloat, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
         Ok(d.deserialize_any(FloatVisitor)?.map(T::from_f64))
     }
 }
@@ -173,7 +179,10 @@ where
     T: Deserialize<'de>,
     D: Deserializer<'de>,
 {
-    Ok(Option::<Vec<Option<T>>>::deserialize(d)?.map(|items| items.into_iter().flatten().collect()))
+    Ok(
+        Option::<Vec<Option<T>>>::deserialize(d)?
+            .map(|items| items.into_iter().flatten().collect()),
+    )
 }
 
 /// Reads a dense map, dropping entries whose value is `null`.
@@ -182,8 +191,14 @@ where
     T: Deserialize<'de>,
     D: Deserializer<'de>,
 {
-    Ok(Option::<HashMap<String, Option<T>>>::deserialize(d)?
-        .map(|items| items.into_iter().filter_map(|(k, v)| Some((k, v?))).collect()))
+    Ok(
+        Option::<HashMap<String, Option<T>>>::deserialize(d)?.map(|items| {
+            items
+                .into_iter()
+                .filter_map(|(k, v)| Some((k, v?)))
+                .collect()
+        }),
+    )
 }
 
 /// Serializes any value as JSON bytes; `{}` for an empty input.
@@ -193,12 +208,21 @@ pub fn to_body<T: Serialize>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
 
 /// Reads a union: a JSON object with exactly one non-null member (`__type` ignored), returned
 /// as its key and value for the generated code to dispatch on.
-pub fn union_member<'de, D: Deserializer<'de>>(d: D, union: &str) -> Result<(String, serde_json::Value), D::Error> {
+pub fn union_member<'de, D: Deserializer<'de>>(
+    d: D,
+    union: &str,
+) -> Result<(String, serde_json::Value), D::Error> {
     let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
-    let mut set = map.into_iter().filter(|(k, v)| k != "__type" && !v.is_null());
+    let mut set = map
+        .into_iter()
+        .filter(|(k, v)| k != "__type" && !v.is_null());
     match (set.next(), set.next()) {
         (Some(entry), None) => Ok(entry),
-        (None, _) => Err(de::Error::custom(format!("union {union} has no member set"))),
-        (Some((a, _)), Some((b, _))) => Err(de::Error::custom(format!("union {union} has more than one member set ({a}, {b})"))),
+        (None, _) => Err(de::Error::custom(format!(
+            "union {union} has no member set"
+        ))),
+        (Some((a, _)), Some((b, _))) => Err(de::Error::custom(format!(
+            "union {union} has more than one member set ({a}, {b})"
+        ))),
     }
 }
