@@ -284,7 +284,8 @@ pub fn types_mod_rs(
 pub fn struct_names(types: &[TypeDef]) -> Vec<&str> {
     types
         .iter()
-        .filter(|t| matches!(t, TypeDef::Struct(_))).map(TypeDef::name)
+        .filter(|t| matches!(t, TypeDef::Struct(_)))
+        .map(TypeDef::name)
         .collect()
 }
 

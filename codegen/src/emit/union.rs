@@ -78,8 +78,7 @@ pub fn emit(u: &UnionDef) -> TokenStream {
     } else {
         quote! { Debug, }
     };
-    let unknown_doc =
-        " A member this version of the client does not know. Sending it is an error.";
+    let unknown_doc = " A member this version of the client does not know. Sending it is an error.";
     // Variants hold the member values unboxed, as the model shapes them (and as aws-sdk-rust
     // does); a union with one large member (ssm's `NodeType`) would trip this lint.
     quote! {
