@@ -831,3 +831,43 @@ async fn clones_of_a_client_share_one_configuration() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_endpoint_path_and_a_session_token_are_signed() {
+    bounded(async {
+        let server = StubServer::start(|req| {
+            reject_bad_signature(req).unwrap_or_else(|| ok_json(json!({"Clusters": []})))
+        })
+        .await;
+        let config = config_builder(&format!("{}/memorydb/", server.url()), SECRET)
+            .credentials_provider(Credentials::new(
+                ACCESS_KEY,
+                SECRET,
+                Some("session-token/with+chars".into()),
+                None,
+                "test",
+            ))
+            .build();
+        memorydb::Client::new(config)
+            .describe_clusters()
+            .send()
+            .await
+            .expect("signed with the session token");
+        let req = &server.requests()[0];
+        assert_eq!(req.target, "/memorydb/");
+        assert_eq!(
+            req.header("x-amz-security-token"),
+            Some("session-token/with+chars")
+        );
+        let auth = parse_authorization(req.header("authorization").unwrap_or_default())
+            .expect("authorization");
+        assert!(
+            auth.signed_headers
+                .contains(&"x-amz-security-token".to_owned()),
+            "{:?}",
+            auth.signed_headers
+        );
+        assert_eq!(req.body, b"{}");
+    })
+    .await;
+}
