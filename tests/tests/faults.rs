@@ -350,7 +350,9 @@ async fn transient_statuses_with_html_or_empty_bodies_then_success() {
 #[tokio::test]
 async fn throttling_codes_then_success() {
     bounded(HARD_LIMIT, async {
-        let cases: Vec<(u16, Vec<(&str, &str)>, &str)> = vec![
+        // (status, headers, body) of each throttling answer.
+        type Case<'a> = (u16, Vec<(&'a str, &'a str)>, &'a str);
+        let cases: Vec<Case> = vec![
             (
                 400,
                 vec![],
