@@ -1,7 +1,9 @@
 //! Project chores: `cargo xtask codegen [--check] [--model F] [--out D] [--operation N]...`
-//! `cargo xtask test` and `cargo xtask conformance [--model NAME]... [--no-compile]`.
+//! `cargo xtask test`, `cargo xtask conformance [--model NAME]... [--no-compile]` and
+//! `cargo xtask bench [--no-cold] [--requests N]`.
 #![forbid(unsafe_code)]
 
+mod bench;
 mod codegen;
 mod conformance;
 mod test;
@@ -14,11 +16,13 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <codegen|test|conformance> [options]\n\n{}\n\n{}",
+                "usage: cargo xtask <codegen|test|conformance|bench> [options]\n\n{}\n\n{}\n\n{}",
                 codegen::USAGE,
-                conformance::USAGE
+                conformance::USAGE,
+                bench::USAGE
             );
             return ExitCode::from(2);
         }
