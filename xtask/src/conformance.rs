@@ -28,7 +28,7 @@ use awsjson_runtime::endpoint::partition::{resolve_partition, Partition, PARTITI
 use awsjson_runtime::endpoint::{Endpoint, EndpointError, Params, RuleSet, Value};
 use serde_json::{json, Value as Json};
 
-use crate::codegen::{relative, write_atomically};
+use crate::codegen::relative;
 use crate::{workspace_root, Failure};
 
 pub const USAGE: &str = "cargo xtask conformance [--model NAME]... [--no-compile]
@@ -83,8 +83,11 @@ struct Report {
     paginators: (usize, usize),
     /// `@paginated` operations without a paginator, with the generator's reason.
     paginator_gaps: Vec<(String, String)>,
-    /// `None`: not compiled (generation failed, or `--no-compile`).
-    compiled: Option<bool>,
+    /// The compile steps (`clippy`, `doc`) that failed; `None`: not compiled (generation
+    /// failed, or `--no-compile`).
+    compiled: Option<Vec<String>>,
+    /// Whether the crate has test code (`#[cfg(test)]`, `tests/`, `examples/`, `benches/`).
+    has_tests: bool,
     /// Endpoint test cases: passed, total, and the cases written against older partition data.
     endpoint: Option<EndpointTally>,
     codegen: Duration,
@@ -103,6 +106,7 @@ impl Report {
             paginators: (0, 0),
             paginator_gaps: Vec::new(),
             compiled: None,
+            has_tests: false,
             endpoint: None,
             codegen: Duration::ZERO,
             failures: Vec::new(),
@@ -169,33 +173,31 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         endpoint_tests(report);
     }
 
-    let mut compile_time = None;
+    let mut compile_times = Vec::new();
     if args.compile {
         let members: Vec<&str> = reports
             .iter()
             .filter(|r| r.crate_name.is_some())
             .map(|r| r.name.as_str())
             .collect();
+        let all_targets = reports.iter().any(|r| r.has_tests);
         if !members.is_empty() {
-            let compile_started = Instant::now();
-            let outcome = compile(&root, &out_root, &members);
-            compile_time = Some(compile_started.elapsed());
-            match outcome {
+            match compile(&root, &out_root, &members, all_targets, &mut compile_times) {
                 Ok(failed) => {
                     for report in reports.iter_mut().filter(|r| r.crate_name.is_some()) {
-                        let ok = !failed.contains(&report.name);
-                        report.compiled = Some(ok);
-                        if !ok {
-                            report.failures.push(
-                                "the crate does not compile warning-free (see the diagnostics above)"
-                                    .into(),
-                            );
+                        let steps = failed.get(&report.name).cloned().unwrap_or_default();
+                        if !steps.is_empty() {
+                            report.failures.push(format!(
+                                "`cargo {}` reports errors or warnings (see the diagnostics above)",
+                                steps.join("` and `cargo ")
+                            ));
                         }
+                        report.compiled = Some(steps);
                     }
                 }
                 Err(message) => {
                     for report in reports.iter_mut().filter(|r| r.crate_name.is_some()) {
-                        report.compiled = Some(false);
+                        report.compiled = Some(vec!["all".into()]);
                         report.failures.push(message.clone());
                     }
                 }
@@ -205,10 +207,18 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
 
     print_summary(&reports);
     let codegen_total: Duration = reports.iter().map(|r| r.codegen).sum();
+    let compile_line = if compile_times.is_empty() {
+        "compile skipped".to_string()
+    } else {
+        compile_times
+            .iter()
+            .map(|(step, t)| format!("{step} {:.1} s", t.as_secs_f64()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     println!(
-        "\ncodegen {:.1} s, compile {}, whole run {:.1} s",
+        "\ncodegen {:.1} s, {compile_line}, whole run {:.1} s",
         codegen_total.as_secs_f64(),
-        compile_time.map_or("skipped".into(), |t| format!("{:.1} s", t.as_secs_f64())),
         started.elapsed().as_secs_f64()
     );
     let failures: Vec<String> = reports
@@ -274,13 +284,19 @@ fn generate_one(root: &Path, out_root: &Path, report: &mut Report) {
             return;
         }
     };
-    if let Err(e) = write_atomically(&out, &generated.files) {
+    if let Err(e) = sync_files(&out, &generated.files) {
         report
             .failures
             .push(format!("writing {}: {e}", out.display()));
         return;
     }
     report.crate_name = crate_name(&generated);
+    report.has_tests = generated.files.iter().any(|(path, text)| {
+        ["tests/", "examples/", "benches/"]
+            .iter()
+            .any(|d| path.starts_with(d))
+            || text.contains("#[cfg(test)]")
+    });
     report.operations = generated.operations;
     report.skipped = generated
         .skipped
@@ -298,6 +314,42 @@ fn generate_one(root: &Path, out_root: &Path, report: &mut Report) {
             .failures
             .push(format!("the model does not index: {e}")),
     }
+}
+
+/// Writes the crate into `out`, touching only files whose contents changed and removing files
+/// no longer generated, so cargo re-checks only the crates the generator changed.
+fn sync_files(out: &Path, files: &BTreeMap<String, String>) -> std::io::Result<()> {
+    for (path, text) in files {
+        let dest = out.join(path);
+        if fs::read_to_string(&dest).is_ok_and(|old| old == *text) {
+            continue;
+        }
+        fs::create_dir_all(dest.parent().expect("file has a parent"))?;
+        fs::write(dest, text)?;
+    }
+    let mut existing = Vec::new();
+    list_files(out, &mut existing)?;
+    for path in existing {
+        let rel = path.strip_prefix(out).expect("listed under out");
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if !files.contains_key(&rel) {
+            fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
+/// Every file under `dir`.
+fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            list_files(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// The `name = "..."` of the generated `Cargo.toml`.
@@ -394,9 +446,19 @@ fn check_against_model(index: &ShapeIndex, generated: &Generated, report: &mut R
 // Compilation
 // ---------------------------------------------------------------------------------------------
 
-/// Compiles every crate in one workspace under `target/conformance/` with clippy, warnings
-/// denied. Returns the members that failed, or a message when cargo itself could not run.
-fn compile(root: &Path, out_root: &Path, members: &[&str]) -> Result<BTreeSet<String>, String> {
+/// Compiles every crate in one workspace under `target/conformance/`, so they share one
+/// dependency build: `cargo clippy -- -D warnings` (with `--all-targets` when a crate has test
+/// code; otherwise the test target would only check the library a second time), then
+/// `cargo doc --no-deps` with rustdoc warnings denied (the model's documentation becomes doc
+/// comments). Returns the failed steps by member, or a message when a step could not run or a
+/// dependency (the runtime) failed. Step durations go to `times`.
+fn compile(
+    root: &Path,
+    out_root: &Path,
+    members: &[&str],
+    all_targets: bool,
+    times: &mut Vec<(String, Duration)>,
+) -> Result<BTreeMap<String, Vec<String>>, String> {
     let list: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
     let manifest = format!(
         "# Written by `cargo xtask conformance` for this run; not part of the project.\n\
@@ -410,32 +472,85 @@ fn compile(root: &Path, out_root: &Path, members: &[&str]) -> Result<BTreeSet<St
     fs::copy(root.join("Cargo.lock"), out_root.join("Cargo.lock"))
         .map_err(|e| format!("copying Cargo.lock: {e}"))?;
 
-    eprintln!(
-        "== cargo clippy --all-targets -- -D warnings in {} ({} crates)",
-        out_root.display(),
-        members.len()
-    );
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut child = Command::new(cargo)
-        .current_dir(out_root)
-        .args([
+    let targets = if all_targets {
+        "--all-targets"
+    } else {
+        "--lib"
+    };
+    let steps: [Step; 2] = [
+        (
             "clippy",
-            "--workspace",
-            "--all-targets",
-            "--keep-going",
-            "--message-format=json",
-            "--",
-            "-D",
-            "warnings",
-        ])
-        .stdout(Stdio::piped())
+            vec![
+                "clippy",
+                "--workspace",
+                targets,
+                "--keep-going",
+                "--message-format=json",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            None,
+        ),
+        (
+            "doc",
+            vec![
+                "doc",
+                "--workspace",
+                "--no-deps",
+                "--keep-going",
+                "--message-format=json",
+            ],
+            Some(("RUSTDOCFLAGS", "-D warnings")),
+        ),
+    ];
+    let mut failed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (step, args, env) in steps {
+        eprintln!(
+            "== cargo {} in {} ({} crates)",
+            args.iter()
+                .filter(|a| !a.starts_with("--message-format"))
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
+            out_root.display(),
+            members.len()
+        );
+        let started = Instant::now();
+        let outcome = run_cargo(out_root, &args, env, members);
+        times.push((step.to_string(), started.elapsed()));
+        for member in outcome? {
+            failed.entry(member).or_default().push(step.to_string());
+        }
+    }
+    Ok(failed)
+}
+
+/// A compile step: its name, the cargo arguments, and an environment variable to set.
+type Step<'a> = (&'a str, Vec<&'a str>, Option<(&'a str, &'a str)>);
+
+/// Runs one cargo command with JSON messages in `dir`, prints each distinct diagnostic once
+/// (at most [`MAX_DIAGNOSTICS`] per crate), and returns the members that failed.
+fn run_cargo(
+    dir: &Path,
+    args: &[&str],
+    env: Option<(&str, &str)>,
+    members: &[&str],
+) -> Result<BTreeSet<String>, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.current_dir(dir).args(args).stdout(Stdio::piped());
+    if let Some((key, value)) = env {
+        command.env(key, value);
+    }
+    let mut child = command
         .spawn()
-        .map_err(|e| format!("cannot run cargo clippy: {e}"))?;
+        .map_err(|e| format!("cannot run cargo {}: {e}", args[0]))?;
 
     // Diagnostics by the directory (member name) of the package they belong to.
     let dir_of = |manifest: &str| -> String {
         let path = Path::new(manifest);
-        match path.parent().and_then(|p| p.strip_prefix(out_root).ok()) {
+        match path.parent().and_then(|p| p.strip_prefix(dir).ok()) {
             Some(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().into_owned(),
             _ => path
                 .parent()
@@ -446,6 +561,7 @@ fn compile(root: &Path, out_root: &Path, members: &[&str]) -> Result<BTreeSet<St
     let mut errors: BTreeMap<String, usize> = BTreeMap::new();
     let mut printed: BTreeMap<String, usize> = BTreeMap::new();
     let mut built: BTreeSet<String> = BTreeSet::new();
+    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     let mut finished_ok = None;
     let stdout = child.stdout.take().expect("piped stdout");
     for line in BufReader::new(stdout).lines() {
@@ -461,11 +577,14 @@ fn compile(root: &Path, out_root: &Path, members: &[&str]) -> Result<BTreeSet<St
                 if level == "error" {
                     *errors.entry(dir.clone()).or_default() += 1;
                 }
-                if matches!(level, "error" | "warning") {
+                let rendered = msg["message"]["rendered"].as_str().unwrap_or("");
+                // The lib and its test target report the same diagnostics: print them once.
+                if matches!(level, "error" | "warning")
+                    && seen.insert((dir.clone(), rendered.to_string()))
+                {
                     let n = printed.entry(dir.clone()).or_default();
                     *n += 1;
                     if *n <= MAX_DIAGNOSTICS {
-                        let rendered = msg["message"]["rendered"].as_str().unwrap_or("");
                         eprintln!("[{dir}] {rendered}");
                     }
                 }
@@ -479,25 +598,23 @@ fn compile(root: &Path, out_root: &Path, members: &[&str]) -> Result<BTreeSet<St
     }
     let status = child
         .wait()
-        .map_err(|e| format!("waiting for cargo clippy: {e}"))?;
+        .map_err(|e| format!("waiting for cargo {}: {e}", args[0]))?;
     for (dir, n) in &printed {
         if *n > MAX_DIAGNOSTICS {
             eprintln!("[{dir}] ... and {} more diagnostics", n - MAX_DIAGNOSTICS);
         }
     }
     // A dependency outside the generated crates (the runtime) failing fails them all.
-    let foreign: Vec<&String> = errors
+    let foreign: Vec<&str> = errors
         .keys()
-        .filter(|d| !members.contains(&d.as_str()))
+        .map(String::as_str)
+        .filter(|d| !members.contains(d))
         .collect();
     if !foreign.is_empty() {
         return Err(format!(
-            "a dependency failed to compile: {}",
-            foreign
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            "cargo {}: a dependency failed to compile: {}",
+            args[0],
+            foreign.join(", ")
         ));
     }
     let failed: BTreeSet<String> = members
@@ -507,7 +624,8 @@ fn compile(root: &Path, out_root: &Path, members: &[&str]) -> Result<BTreeSet<St
         .collect();
     if failed.is_empty() && (!status.success() || finished_ok == Some(false)) {
         return Err(format!(
-            "cargo clippy failed ({status}) without naming a crate"
+            "cargo {} failed ({status}) without naming a crate",
+            args[0]
         ));
     }
     Ok(failed)
@@ -703,9 +821,9 @@ fn print_summary(reports: &[Report]) {
                 } else {
                     "-".into()
                 },
-                match r.compiled {
-                    Some(true) => "yes".into(),
-                    Some(false) => "NO".into(),
+                match &r.compiled {
+                    Some(failed) if failed.is_empty() => "yes".into(),
+                    Some(failed) => format!("NO ({})", failed.join(", ")),
                     None => "-".into(),
                 },
                 match &r.endpoint {
