@@ -348,6 +348,9 @@ struct Planner<'a> {
     boxed: BTreeSet<(String, String)>,
     /// `@paginated` operations left without a paginator, and why.
     paginator_gaps: Vec<Skipped>,
+    /// Lists and maps whose element type is being resolved, to stop at a cycle that passes
+    /// through no structure or union (invalid in Smithy; it would recurse forever).
+    expanding: BTreeSet<String>,
 }
 
 /// Builds the plan for a model.
@@ -359,6 +362,7 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
         names: BTreeMap::new(),
         boxed: BTreeSet::new(),
         paginator_gaps: Vec::new(),
+        expanding: BTreeSet::new(),
     };
     let service_plan = planner.service(service);
 
@@ -407,8 +411,20 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
             roots.extend(index.expect(io).members.iter().map(|m| m.target.clone()));
         }
         for e in s.errors.iter().chain(&service.errors) {
+            let error = index.expect(e);
+            if error.ty != ShapeType::Structure {
+                // Only structures become error types; reported below with the other problems.
+                planner.diags.push(Diagnostic::new(
+                    e,
+                    format!(
+                        "is listed as an error (of {op} or its service) but is a {:?} shape, not a structure",
+                        error.ty
+                    ),
+                ));
+                continue;
+            }
             error_ids.insert(e.clone());
-            roots.extend(index.expect(e).members.iter().map(|m| m.target.clone()));
+            roots.extend(error.members.iter().map(|m| m.target.clone()));
         }
     }
     let closure = index.closure(&roots);
@@ -740,9 +756,21 @@ impl Planner<'_> {
                 RustType::DateTime
             }
             ShapeType::Document => RustType::Document,
+            ShapeType::List | ShapeType::Map if self.expanding.contains(target) => {
+                self.diags.push(Diagnostic::new(
+                    at,
+                    format!(
+                        "{target} contains itself through lists and maps only; a recursive \
+                         reference must pass through a structure or union"
+                    ),
+                ));
+                RustType::Document
+            }
             ShapeType::List => {
                 let m = &shape.members[0];
+                self.expanding.insert(target.to_owned());
                 let item = self.rust_type(&format!("{}$member", shape.id), &m.target.clone());
+                self.expanding.remove(target);
                 RustType::List(Box::new(item), shape.traits.has("smithy.api#sparse"))
             }
             ShapeType::Map => {
@@ -753,10 +781,12 @@ impl Planner<'_> {
                         "map keys must target a string or enum",
                     ));
                 }
+                self.expanding.insert(target.to_owned());
                 let value = self.rust_type(
                     &format!("{}$value", shape.id),
                     &shape.members[1].target.clone(),
                 );
+                self.expanding.remove(target);
                 RustType::Map(Box::new(value), shape.traits.has("smithy.api#sparse"))
             }
             ShapeType::Structure | ShapeType::Union | ShapeType::Enum | ShapeType::IntEnum => {
@@ -1044,7 +1074,10 @@ impl Planner<'_> {
                 continue;
             }
             let shape = self.index.expect(e);
-            let type_name = self.names[e].clone();
+            // An error that is not a structure has no type; `plan` already reported it.
+            let Some(type_name) = self.names.get(e).cloned() else {
+                continue;
+            };
             errors.push(OperationError {
                 variant: type_name.clone(),
                 type_name,
