@@ -102,6 +102,7 @@ pub fn emit(op: &OperationPlan) -> TokenStream {
         #error_enum
 
         #[doc = #fluent_doc]
+        #[doc = ""]
         #op_docs
         #[derive(Debug, Clone)]
         pub struct #fluent {

@@ -358,6 +358,7 @@ impl ::awsjson_runtime::ProvideErrorMetadata for DescribeClustersError {
     }
 }
 /// Fluent builder for the `DescribeClusters` operation, made by the client; finish with `send()`.
+///
 /// Lists the clusters in the account and region, or just one cluster when a name is given. Results come back in pages.
 #[derive(Debug, Clone)]
 pub struct DescribeClustersFluentBuilder {

@@ -373,6 +373,7 @@ impl ::awsjson_runtime::ProvideErrorMetadata for FailoverShardError {
     }
 }
 /// Fluent builder for the `FailoverShard` operation, made by the client; finish with `send()`.
+///
 /// Forces the primary node of one shard to hand over to a replica, so you can see how your application copes with a failover. Meant for testing, not as a repair tool, and AWS may refuse it during large operational events.
 #[derive(Debug, Clone)]
 pub struct FailoverShardFluentBuilder {

@@ -162,6 +162,7 @@ impl ::awsjson_runtime::ProvideErrorMetadata for OpError {
     }
 }
 /// Fluent builder for the `Op` operation, made by the client; finish with `send()`.
+///
 /// The Op operation.
 #[derive(Debug, Clone)]
 pub struct OpFluentBuilder {
