@@ -507,6 +507,18 @@ fn resolve_endpoint(
     service: &ServiceInfo,
     endpoint_override: Option<&str>,
 ) -> Result<ResolvedEndpoint, String> {
+    // The region is pasted into the endpoint host and the signing scope: accept only a DNS
+    // label (as botocore does), so a value such as `evil.example.com#` cannot move requests,
+    // and the session token they carry, to another host.
+    if let Some(region) = &config.region {
+        if !is_valid_region(region.as_ref()) {
+            return Err(format!(
+                "invalid region {:?}: a region is a DNS label of letters, digits and hyphens \
+                 (e.g. us-east-1)",
+                region.as_ref()
+            ));
+        }
+    }
     let rules = RuleSet::parse(service.endpoint_rule_set).map_err(|e| {
         format!(
             "the endpoint rule set of {} is invalid: {e}",
@@ -564,6 +576,16 @@ fn resolve_endpoint(
             .map(str::to_owned);
     }
     Ok(resolved)
+}
+
+/// A region must be one DNS label: 1 to 63 ASCII letters, digits or hyphens, starting and
+/// ending with a letter or digit (botocore's `validate_region_name`).
+fn is_valid_region(region: &str) -> bool {
+    let bytes = region.as_bytes();
+    (1..=63).contains(&bytes.len())
+        && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        && bytes[0] != b'-'
+        && bytes[bytes.len() - 1] != b'-'
 }
 
 /// Parses an endpoint URL; `http` is accepted only when the user set the endpoint explicitly.
