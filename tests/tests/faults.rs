@@ -607,6 +607,14 @@ async fn body_over_the_limit_declared_by_content_length_is_refused_unread() {
     .await;
 }
 
+/// The process's peak resident memory (`VmHWM`), where the platform reports it.
+fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
 #[tokio::test]
 async fn chunked_body_over_the_limit_is_cut_at_the_limit() {
     bounded(HARD_LIMIT, async {
@@ -626,6 +634,7 @@ async fn chunked_body_over_the_limit_is_cut_at_the_limit() {
         let config = config_builder(server.url())
             .max_response_body_bytes(LIMIT)
             .build();
+        let peak_before = peak_memory_bytes();
         let started = Instant::now();
         let err = describe(&memorydb::Client::new(config)).await.unwrap_err();
         assert!(matches!(err, SdkError::ResponseError(_)), "{err:?}");
@@ -640,6 +649,14 @@ async fn chunked_body_over_the_limit_is_cut_at_the_limit() {
             started.elapsed()
         );
         assert_eq!(server.request_count(), 1);
+        // The process's peak memory grew by far less than the 100 MB sent (other tests of
+        // this file run alongside, so the bound is generous).
+        if let (Some(before), Some(after)) = (peak_before, peak_memory_bytes()) {
+            assert!(
+                after.saturating_sub(before) < 64 * 1024 * 1024,
+                "peak memory grew from {before} to {after} bytes"
+            );
+        }
         tokio::time::sleep(Duration::from_millis(200)).await;
         // The client stops reading at the limit; what the server managed to write beyond it
         // sits in socket buffers (a few MiB on loopback), never 100 MB.
