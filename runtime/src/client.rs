@@ -302,6 +302,11 @@ impl Handle {
         let signed = sigv4::sign_headers(&signable, &params, &SigningSettings::default())
             .map_err(|e| construction(format!("failed to sign the request: {e}")))?;
         headers.extend(signed);
+        if service.aws_query_compatible {
+            // Asks an awsQueryCompatible service for its legacy error codes
+            // (`x-amzn-query-error`), as botocore and the Smithy protocol tests do.
+            headers.push(("x-amzn-query-mode".to_owned(), "true".to_owned()));
+        }
         headers.extend([
             ("user-agent".to_owned(), inner.user_agent.clone()),
             ("x-amz-user-agent".to_owned(), inner.amz_user_agent.clone()),
@@ -615,11 +620,12 @@ fn parse_endpoint(text: &str, explicit: bool) -> Result<ResolvedEndpoint, String
         Some(port) => format!("{host}:{port}"),
         None => host.to_owned(),
     };
-    let path = if url.path().is_empty() {
-        "/"
-    } else {
-        url.path()
-    };
+    // The operation's request URI (`/` for awsJson) goes after the endpoint's path, as in
+    // botocore and the Smithy protocol tests (`AwsJson11HostWithPath`): `https://h/custom`
+    // is requested as `/custom/`.
+    let mut url = url;
+    let path = format!("{}/", url.path().trim_end_matches('/'));
+    url.set_path(&path);
     let path_and_query = match url.query() {
         Some(q) => format!("{path}?{q}"),
         None => path.to_owned(),

@@ -339,7 +339,8 @@ async fn endpoint_path_is_preserved() {
         .send::<Echo>(named("x"))
         .await
         .unwrap();
-    assert_eq!(server.requests()[0].target, "/prefix/api");
+    // The operation's URI `/` goes after the endpoint's path.
+    assert_eq!(server.requests()[0].target, "/prefix/api/");
 }
 
 #[tokio::test]
