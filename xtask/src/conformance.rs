@@ -31,10 +31,65 @@ use serde_json::{json, Value as Json};
 use crate::codegen::relative;
 use crate::{workspace_root, Failure};
 
+mod protocol;
+
+/// The protocol test part of a run.
+#[derive(Default)]
+struct ProtocolRun {
+    prepared: Option<protocol::Prepared>,
+    /// Why the protocol tests were not prepared.
+    not_run: Option<String>,
+    tally: Option<Result<protocol::Tally, String>>,
+    codegen: Duration,
+    /// Protocol suite crates (`protocol/<suite>`) that clippy rejects.
+    lint_failures: Vec<String>,
+}
+
+impl ProtocolRun {
+    /// Everything that fails the run. Not running the tests at all fails only under CI, and
+    /// not when they were deselected.
+    fn failures(&self, ci: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(reason) = &self.not_run {
+            if ci && !reason.starts_with("not requested") {
+                out.push(format!("  protocol tests: not run: {reason}"));
+            }
+        }
+        if let Some(p) = &self.prepared {
+            for (file, suite, error, cases) in &p.broken {
+                out.push(format!(
+                    "  protocol {file} ({suite}): {error}; {cases} cases not run"
+                ));
+            }
+        }
+        for dir in &self.lint_failures {
+            out.push(format!(
+                "  {dir}: `cargo clippy` reports errors or warnings (see the diagnostics above)"
+            ));
+        }
+        match &self.tally {
+            Some(Err(e)) => out.push(format!("  protocol tests: {e}")),
+            Some(Ok(tally)) => {
+                for (file, (_, _, failed)) in tally {
+                    if !failed.is_empty() {
+                        out.push(format!(
+                            "  protocol {file}: failed cases {}",
+                            failed.join(", ")
+                        ));
+                    }
+                }
+            }
+            None => {}
+        }
+        out
+    }
+}
+
 pub const USAGE: &str = "cargo xtask conformance [--model NAME]... [--no-compile]
 
   --model NAME   only this model (file stem or short name, e.g. kms; repeatable; default: all)
-  --no-compile   generate and check, but do not compile the crates";
+  --no-compile   generate and check, but do not compile the crates (nor run the protocol tests)
+  --no-protocol  skip botocore's protocol test cases";
 
 /// Diagnostics printed per crate before the rest are only counted.
 const MAX_DIAGNOSTICS: usize = 20;
@@ -42,12 +97,14 @@ const MAX_DIAGNOSTICS: usize = 20;
 struct Args {
     only: Vec<String>,
     compile: bool,
+    protocol: bool,
 }
 
 fn parse(args: &[String]) -> Result<Args, Failure> {
     let mut parsed = Args {
         only: Vec::new(),
         compile: true,
+        protocol: true,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -58,6 +115,7 @@ fn parse(args: &[String]) -> Result<Args, Failure> {
                     .ok_or_else(|| Failure::new(2, format!("--model needs a value\n\n{USAGE}")))?,
             ),
             "--no-compile" => parsed.compile = false,
+            "--no-protocol" => parsed.protocol = false,
             other => {
                 return Err(Failure::new(
                     2,
@@ -127,13 +185,14 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     let args = parse(args)?;
     let started = Instant::now();
     let root = workspace_root();
+    let ci = std::env::var("CI").as_deref() == Ok("true");
     let models_dir = root.join("../shared/models");
     if !models_dir.is_dir() {
         let message = format!(
             "conformance: reference models not found at {} (the reference folder ../shared must sit next to the project root)",
             models_dir.display()
         );
-        if std::env::var("CI").as_deref() == Ok("true") {
+        if ci {
             return Err(Failure::new(1, message));
         }
         eprintln!("{message}; skipping the conformance run");
@@ -173,17 +232,55 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         endpoint_tests(report);
     }
 
+    // botocore's protocol test cases: one crate per suite plus a test crate.
+    let mut protocol = ProtocolRun::default();
+    if args.protocol && args.compile {
+        let started = Instant::now();
+        match protocol::protocol_dir(&out_root)
+            .and_then(|dir| protocol::prepare(&root, &out_root, &dir))
+        {
+            Ok(p) => protocol.prepared = Some(p),
+            Err(e) => protocol.not_run = Some(e),
+        }
+        protocol.codegen = started.elapsed();
+    } else {
+        protocol.not_run = Some("not requested (--no-protocol or --no-compile)".into());
+    }
+
     let mut compile_times = Vec::new();
     if args.compile {
-        let members: Vec<&str> = reports
+        let packages: Vec<(&str, &str)> = reports
             .iter()
-            .filter(|r| r.crate_name.is_some())
-            .map(|r| r.name.as_str())
+            .filter_map(|r| r.crate_name.as_deref().map(|c| (r.name.as_str(), c)))
+            .collect();
+        let extra: Vec<String> = protocol
+            .prepared
+            .as_ref()
+            .map(|p| p.members.clone())
+            .unwrap_or_default();
+        // The protocol suite crates are linted too (not documented: their docs are botocore's).
+        let lint_only: Vec<(&str, &str)> = extra
+            .iter()
+            .filter_map(|m| Some((m.as_str(), m.strip_prefix("protocol/")?)))
+            .filter(|(_, package)| *package != "harness")
             .collect();
         let all_targets = reports.iter().any(|r| r.has_tests);
-        if !members.is_empty() {
-            match compile(&root, &out_root, &members, all_targets, &mut compile_times) {
+        if !packages.is_empty() {
+            match compile(
+                &root,
+                &out_root,
+                &packages,
+                &lint_only,
+                &extra,
+                all_targets,
+                &mut compile_times,
+            ) {
                 Ok(failed) => {
+                    protocol.lint_failures = failed
+                        .keys()
+                        .filter(|dir| dir.starts_with("protocol/"))
+                        .cloned()
+                        .collect();
                     for report in reports.iter_mut().filter(|r| r.crate_name.is_some()) {
                         let steps = failed.get(&report.name).cloned().unwrap_or_default();
                         if !steps.is_empty() {
@@ -203,9 +300,14 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
                 }
             }
         }
+        if let Some(prepared) = &protocol.prepared {
+            let started = Instant::now();
+            protocol.tally = Some(protocol::run_tests(&out_root, prepared));
+            compile_times.push(("protocol tests".into(), started.elapsed()));
+        }
     }
 
-    print_summary(&reports);
+    print_summary(&reports, &protocol);
     let codegen_total: Duration = reports.iter().map(|r| r.codegen).sum();
     let compile_line = if compile_times.is_empty() {
         "compile skipped".to_string()
@@ -221,10 +323,11 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         codegen_total.as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
-    let failures: Vec<String> = reports
+    let mut failures: Vec<String> = reports
         .iter()
         .flat_map(|r| r.failures.iter().map(move |f| format!("  {}: {f}", r.name)))
         .collect();
+    failures.extend(protocol.failures(ci));
     if failures.is_empty() {
         println!("conformance: all {} models pass", reports.len());
         Ok(())
@@ -234,6 +337,63 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
             format!("conformance failed:\n{}", failures.join("\n")),
         ))
     }
+}
+
+/// One summary row per botocore protocol test file.
+fn protocol_rows(protocol: &ProtocolRun) -> Vec<Vec<String>> {
+    let Some(prepared) = &protocol.prepared else {
+        return Vec::new();
+    };
+    let mut files: Vec<&str> = prepared.cases.values().map(|c| c.file.as_str()).collect();
+    files.extend(prepared.skipped.iter().map(|s| s.0.as_str()));
+    files.extend(prepared.broken.iter().map(|b| b.0.as_str()));
+    files.sort();
+    files.dedup();
+    files
+        .into_iter()
+        .map(|file| {
+            let suites: BTreeSet<&str> = prepared
+                .cases
+                .iter()
+                .filter(|(_, c)| c.file == file)
+                .filter_map(|(path, _)| path.split("::").next())
+                .collect();
+            let skipped = prepared.skipped.iter().filter(|s| s.0 == file).count();
+            let broken: usize = prepared
+                .broken
+                .iter()
+                .filter(|b| b.0 == file)
+                .map(|b| b.3)
+                .sum();
+            let (cell, compiled) = match &protocol.tally {
+                Some(Ok(tally)) => {
+                    let (passed, run, _) = tally.get(file).cloned().unwrap_or_default();
+                    let mut cell = format!("{passed}/{}", run + broken);
+                    if skipped > 0 {
+                        cell += &format!(" ({skipped} skipped)");
+                    }
+                    (cell, "yes")
+                }
+                Some(Err(_)) => ("not run".to_string(), "NO"),
+                None => ("-".to_string(), "-"),
+            };
+            let linted = suites
+                .iter()
+                .all(|s| !protocol.lint_failures.contains(&format!("protocol/{s}")));
+            let compiled = if linted { compiled } else { "NO (clippy)" };
+            vec![
+                format!("botocore {file}"),
+                format!("{} suites", suites.len()),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                compiled.into(),
+                "-".into(),
+                cell,
+                "-".into(),
+            ]
+        })
+        .collect()
 }
 
 /// `secrets-manager-2017-10-17.json` -> `secrets-manager`: the stem without its API version.
@@ -318,7 +478,7 @@ fn generate_one(root: &Path, out_root: &Path, report: &mut Report) {
 
 /// Writes the crate into `out`, touching only files whose contents changed and removing files
 /// no longer generated, so cargo re-checks only the crates the generator changed.
-fn sync_files(out: &Path, files: &BTreeMap<String, String>) -> std::io::Result<()> {
+pub(crate) fn sync_files(out: &Path, files: &BTreeMap<String, String>) -> std::io::Result<()> {
     for (path, text) in files {
         let dest = out.join(path);
         if fs::read_to_string(&dest).is_ok_and(|old| old == *text) {
@@ -455,11 +615,19 @@ fn check_against_model(index: &ShapeIndex, generated: &Generated, report: &mut R
 fn compile(
     root: &Path,
     out_root: &Path,
-    members: &[&str],
+    packages: &[(&str, &str)],
+    lint_only: &[(&str, &str)],
+    extra_members: &[String],
     all_targets: bool,
     times: &mut Vec<(String, Duration)>,
 ) -> Result<BTreeMap<String, Vec<String>>, String> {
-    let list: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    let members: Vec<&str> = packages.iter().map(|(dir, _)| *dir).collect();
+    let list: Vec<String> = members
+        .iter()
+        .map(|m| m.to_string())
+        .chain(extra_members.iter().cloned())
+        .map(|m| format!("{m:?}"))
+        .collect();
     let manifest = format!(
         "# Written by `cargo xtask conformance` for this run; not part of the project.\n\
          [workspace]\nresolver = \"2\"\nmembers = [{}]\n",
@@ -477,30 +645,45 @@ fn compile(
     } else {
         "--lib"
     };
+    // The service crates; clippy also takes the protocol suite crates. The protocol test
+    // crate is built by `cargo test` later.
+    let selection: Vec<&str> = packages.iter().flat_map(|(_, p)| ["-p", *p]).collect();
+    let lint_selection: Vec<&str> = packages
+        .iter()
+        .chain(lint_only)
+        .flat_map(|(_, p)| ["-p", *p])
+        .collect();
+    let lint_members: Vec<&str> = members
+        .iter()
+        .copied()
+        .chain(lint_only.iter().map(|(dir, _)| *dir))
+        .collect();
     let steps: [Step; 2] = [
         (
             "clippy",
-            vec![
-                "clippy",
-                "--workspace",
-                targets,
-                "--keep-going",
-                "--message-format=json",
-                "--",
-                "-D",
-                "warnings",
-            ],
+            [
+                &["clippy"][..],
+                &lint_selection,
+                &[
+                    targets,
+                    "--keep-going",
+                    "--message-format=json",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            ]
+            .concat(),
             None,
         ),
         (
             "doc",
-            vec![
-                "doc",
-                "--workspace",
-                "--no-deps",
-                "--keep-going",
-                "--message-format=json",
-            ],
+            [
+                &["doc"][..],
+                &selection,
+                &["--no-deps", "--keep-going", "--message-format=json"],
+            ]
+            .concat(),
             Some(("RUSTDOCFLAGS", "-D warnings")),
         ),
     ];
@@ -509,14 +692,20 @@ fn compile(
         eprintln!(
             "== cargo {} in {} ({} crates)",
             args.iter()
-                .filter(|a| !a.starts_with("--message-format"))
+                .filter(|a| !a.starts_with("--message-format") && **a != "-p")
+                .filter(|a| !packages.iter().chain(lint_only).any(|(_, p)| p == *a))
                 .copied()
                 .collect::<Vec<_>>()
                 .join(" "),
             out_root.display(),
-            members.len()
+            args.iter().filter(|a| **a == "-p").count()
         );
         let started = Instant::now();
+        let members = if step == "clippy" {
+            &lint_members
+        } else {
+            &members
+        };
         let outcome = run_cargo(out_root, &args, env, members);
         times.push((step.to_string(), started.elapsed()));
         for member in outcome? {
@@ -787,7 +976,7 @@ fn passes_without_dual_stack(rule_set: &RuleSet, params: &Params, expect: &Json)
 // Summary
 // ---------------------------------------------------------------------------------------------
 
-fn print_summary(reports: &[Report]) {
+fn print_summary(reports: &[Report], protocol: &ProtocolRun) {
     let header = [
         "model",
         "crate",
@@ -831,10 +1020,11 @@ fn print_summary(reports: &[Report]) {
                     Some(t) => format!("{}/{} (+{} stale)", t.passed, t.total, t.stale.len()),
                     None => "-".into(),
                 },
-                "n/a".into(),
+                "-".into(),
                 format!("{:.0}", r.codegen.as_secs_f64() * 1000.0),
             ]
         })
+        .chain(protocol_rows(protocol))
         .collect();
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
@@ -902,5 +1092,21 @@ fn print_summary(reports: &[Report]) {
             println!("  {n}");
         }
     }
-    println!("\nprotocol cases: n/a (the botocore protocol test run does not exist yet)");
+    match (&protocol.not_run, &protocol.prepared) {
+        (Some(reason), _) => println!("\nprotocol cases: n/a ({reason})"),
+        (None, Some(p)) => {
+            println!(
+                "\nprotocol cases: botocore {} (suites converted to Smithy models and generated in {:.1} s)",
+                std::env::var("BOTOCORE_VERSION").unwrap_or_else(|_| protocol::BOTOCORE_VERSION.into()),
+                protocol.codegen.as_secs_f64()
+            );
+            for (file, id, reason) in &p.skipped {
+                println!("  {file}: skipped {id}: {reason}");
+            }
+            for (file, suite, error, cases) in &p.broken {
+                println!("  {file}: {suite}: {error} ({cases} cases count as failed)");
+            }
+        }
+        (None, None) => {}
+    }
 }
