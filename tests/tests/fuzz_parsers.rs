@@ -1165,3 +1165,37 @@ fn regression_list_or_map_containing_itself() {
         );
     }
 }
+
+/// Runtime crash found by `endpoint_rules_never_panic`: a rule set value nested a few hundred
+/// levels deep overflowed the stack in `RuleSet::from_json` (text input is already stopped at
+/// 128 levels by serde_json). It is now refused with an error.
+#[test]
+fn regression_deeply_nested_endpoint_rule_set() {
+    let with_argument_depth = |depth: usize| {
+        let mut arg = Value::from("x");
+        for _ in 0..depth {
+            arg = Value::Array(vec![arg]);
+        }
+        let mut rules = serde_json::json!({
+            "version": "1.0",
+            "parameters": {"Region": {"builtIn": "AWS::Region", "required": false, "type": "String"}},
+            "rules": [
+                {"conditions": [{"fn": "isSet", "argv": [null]}], "endpoint": {"url": "https://x"}, "type": "endpoint"},
+                {"conditions": [], "error": "e", "type": "error"}
+            ]
+        });
+        rules["rules"][0]["conditions"][0]["argv"][0] = arg;
+        rules
+    };
+    // Run where a test thread's stack is, not the main thread's larger one.
+    std::thread::spawn(move || {
+        let deep = with_argument_depth(400);
+        let err = awsjson_runtime::RuleSet::from_json(&deep).unwrap_err();
+        assert!(err.to_string().contains("nested deeper than 128"), "{err}");
+        let fine = awsjson_runtime::RuleSet::from_json(&with_argument_depth(100)).unwrap();
+        let params = awsjson_runtime::EndpointParams::new().with_str("Region", "us-east-1");
+        assert_eq!(fine.resolve(&params).unwrap().url(), "https://x");
+    })
+    .join()
+    .expect("no stack overflow");
+}

@@ -245,6 +245,14 @@ impl RuleSet {
     /// that every function exists and gets the right number of arguments, and that every
     /// reference names a parameter or a variable assigned earlier on the way to it.
     pub fn from_json(json: &Json) -> Result<Self, RuleSetError> {
+        // Parsing and resolving recurse once per level; serde_json stops text at 128 levels,
+        // and a value built in code gets the same limit instead of overflowing the stack.
+        if json_depth(json) > MAX_DEPTH {
+            return Err(RuleSetError::new(
+                "",
+                format!("the rule set is nested deeper than {MAX_DEPTH} levels"),
+            ));
+        }
         let root = object(json, "")?;
         let version = match root.get("version") {
             None => None,
@@ -282,6 +290,25 @@ impl RuleSet {
     pub fn parameter(&self, name: &str) -> Option<&Parameter> {
         self.parameters.iter().find(|p| p.name == name)
     }
+}
+
+/// Deepest nesting of JSON arrays and objects accepted in a rule set (serde_json's own limit
+/// for text; real rule sets nest about 20 levels).
+const MAX_DEPTH: usize = 128;
+
+/// Nesting depth of `json` (a scalar is 1), computed without recursion.
+fn json_depth(json: &Json) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(json, 1usize)];
+    while let Some((value, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        match value {
+            Json::Array(items) => stack.extend(items.iter().map(|v| (v, depth + 1))),
+            Json::Object(map) => stack.extend(map.values().map(|v| (v, depth + 1))),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 fn object<'a>(json: &'a Json, path: &str) -> Result<&'a Map<String, Json>, RuleSetError> {
