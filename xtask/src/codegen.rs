@@ -294,8 +294,7 @@ mod run_tests {
             "--out",
             out.to_str().unwrap(),
         ]))
-        .err()
-        .expect("fails");
+        .expect_err("fails");
         assert_eq!(err.code, 2);
         assert!(err.message.contains("com.amazonaws.memorydb#Shard$Status: targets unknown shape com.amazonaws.memorydb#Nope"), "{}", err.message);
         assert_eq!(
@@ -325,9 +324,8 @@ mod run_tests {
             "--out",
             out.to_str().unwrap(),
         ];
-        let err = run(&args(&[&base[..], &["--check"]].concat()))
-            .err()
-            .expect("missing output drifts");
+        let err =
+            run(&args(&[&base[..], &["--check"]].concat())).expect_err("missing output drifts");
         assert_eq!(err.code, 1);
         assert!(
             err.message.contains("src/lib.rs (missing)"),
@@ -340,9 +338,7 @@ mod run_tests {
             .expect("now current");
         fs::write(out.join("src/lib.rs"), "// edited by hand\n").expect("edit");
         fs::write(out.join("src/extra.rs"), "\n").expect("extra");
-        let err = run(&args(&[&base[..], &["--check"]].concat()))
-            .err()
-            .expect("drift detected");
+        let err = run(&args(&[&base[..], &["--check"]].concat())).expect_err("drift detected");
         assert!(
             err.message.contains("src/lib.rs (differs)")
                 && err
@@ -375,6 +371,6 @@ mod run_tests {
             toml.contains("[workspace]"),
             "crates outside the workspace build on their own"
         );
-        assert_eq!(run(&args(&["--bogus"])).err().expect("rejected").code, 2);
+        assert_eq!(run(&args(&["--bogus"])).expect_err("rejected").code, 2);
     }
 }
