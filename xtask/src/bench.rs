@@ -287,7 +287,7 @@ fn render(r: &BTreeMap<String, f64>, cold: bool, requests: &str) -> String {
         get("build.ours.s"),
         get("build.sdk.s"),
         1,
-        Some((1.0 / 3.0, "<= 1/3 of SDK")),
+        cold.then_some((1.0 / 3.0, "<= 1/3 of SDK")),
     );
     row(
         "crates compiled in that build",
