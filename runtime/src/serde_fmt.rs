@@ -173,16 +173,60 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
-/// Reads a dense list, dropping `null` entries the service may send.
+/// Reads a dense list, dropping `null` entries the service may send, in one pass.
 pub fn dense_list<'de, T, D>(d: D) -> Result<Option<Vec<T>>, D::Error>
 where
     T: Deserialize<'de>,
     D: Deserializer<'de>,
 {
-    Ok(
-        Option::<Vec<Option<T>>>::deserialize(d)?
-            .map(|items| items.into_iter().flatten().collect()),
-    )
+    struct DenseVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for DenseVisitor<T> {
+        type Value = Option<Vec<T>>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list or null")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_seq(self)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+            while let Some(item) = seq.next_element::<Option<T>>()? {
+                items.extend(item);
+            }
+            Ok(Some(items))
+        }
+    }
+
+    d.deserialize_option(DenseVisitor(std::marker::PhantomData))
+}
+
+/// Reads a string enum without allocating for known values: the text is borrowed from the
+/// input (or a transient buffer) and handed to the enum's `From<&str>`.
+pub fn enum_from_str<'de, T, D>(d: D) -> Result<T, D::Error>
+where
+    T: for<'a> From<&'a str>,
+    D: Deserializer<'de>,
+{
+    struct EnumVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<T: for<'a> From<&'a str>> Visitor<'_> for EnumVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an enum value as a string")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            Ok(T::from(v))
+        }
+    }
+
+    d.deserialize_str(EnumVisitor(std::marker::PhantomData))
 }
 
 /// Reads a dense map, dropping entries whose value is `null`.
