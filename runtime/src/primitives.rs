@@ -55,8 +55,11 @@ impl DateTime {
         // The service wrote a decimal number: split the shortest decimal that reads back as
         // `value` rather than scaling in binary, which adds a microsecond of noise to instants
         // after 2106 (and overflowed i64 above 9.2e12 s).
-        let text = value.abs().to_string();
-        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        // Formatted on the stack: this runs for every timestamp of every response.
+        let mut buffer = StackText::default();
+        fmt::Write::write_fmt(&mut buffer, format_args!("{}", value.abs())).ok()?;
+        let text = buffer.as_str();
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
         let whole: i128 = whole.parse().ok()?;
         let digit = |i: usize| i128::from(fraction.as_bytes().get(i).map_or(0, |b| b - b'0'));
         let mut micros = (0..6).fold(0, |acc, i| acc * 10 + digit(i));
@@ -211,6 +214,38 @@ impl fmt::Display for DateTime {
             Some(text) => f.write_str(&text),
             None => write!(f, "{}", self.as_secs_f64()),
         }
+    }
+}
+
+/// A fixed buffer that `f64`'s shortest decimal form always fits in (`5e-324` prints as 326
+/// characters), so parsing a timestamp allocates nothing.
+struct StackText {
+    bytes: [u8; 400],
+    len: usize,
+}
+
+impl Default for StackText {
+    fn default() -> Self {
+        Self {
+            bytes: [0; 400],
+            len: 0,
+        }
+    }
+}
+
+impl StackText {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+    }
+}
+
+impl fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
