@@ -333,6 +333,8 @@ pub struct PaginatorPlan {
     pub input_token: String,
     /// Output field carrying the next token.
     pub output_token: String,
+    /// Whether the token is a string (else a map of key attributes, cloned from each page).
+    pub string_token: bool,
     /// Output field holding the items (a list) and the item type.
     pub items: Option<(String, RustType)>,
     /// Input field limiting the page size, and its type.
@@ -1152,15 +1154,18 @@ impl Planner<'_> {
         let page_size = merged("pageSize")
             .and_then(|p| find(input, &p))
             .map(|f| (f.name, f.ty));
-        if in_tok.ty != RustType::String || out_tok.ty != RustType::String {
+        // Tokens are strings, or maps of key attributes (DynamoDB); both sides must agree.
+        let token_ok = matches!(in_tok.ty, RustType::String | RustType::Map(_, false));
+        if in_tok.ty != out_tok.ty || !token_ok || in_tok.boxed || out_tok.boxed {
             gap(format!(
-                "its tokens {input_token} / {output_token} are not strings, and paginators carry string tokens only"
+                "its tokens {input_token} / {output_token} are not both strings or both maps of the same type"
             ));
             return None;
         }
         Some(PaginatorPlan {
             input_token: in_tok.name,
             output_token: out_tok.name,
+            string_token: in_tok.ty == RustType::String,
             items,
             page_size,
         })

@@ -6,7 +6,9 @@
 //! token is absent, empty, or equal to the token just sent (a service that echoes the token
 //! would otherwise loop forever), and after the first error (which is yielded).
 
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasher;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -68,10 +70,76 @@ pub type NextTokenFn<O> = for<'a> fn(&'a <O as Operation>::Output) -> Option<&'a
 /// Sets the token of the next request.
 pub type SetTokenFn<O> = fn(&mut <O as Operation>::Input, Option<String>);
 
-struct State<O: Operation> {
+/// A page token: usually a string, but some services page with a map of key attributes
+/// (DynamoDB's `LastEvaluatedKey` / `ExclusiveStartKey`).
+pub trait PageToken: Clone + PartialEq + Send + Sync + 'static {
+    /// Whether the token marks the last page (an empty string or map).
+    fn is_end(&self) -> bool;
+}
+
+impl PageToken for String {
+    fn is_end(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl<V, S> PageToken for HashMap<String, V, S>
+where
+    V: Clone + PartialEq + Send + Sync + 'static,
+    S: BuildHasher + Clone + Send + Sync + 'static,
+{
+    fn is_end(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+struct State<O: Operation, T> {
     handle: Handle,
     input: O::Input,
-    sent_token: Option<String>,
+    sent_token: Option<T>,
+}
+
+/// The one paging loop behind every public helper.
+fn pages<O, T, N, S>(
+    handle: Handle,
+    input: O::Input,
+    next_token: N,
+    set_token: S,
+) -> PaginationStream<Result<O::Output, SdkError<O::Error>>>
+where
+    O: Operation,
+    O::Input: Clone,
+    T: PageToken,
+    N: Fn(&O::Output) -> Option<T> + Send + Sync + 'static,
+    S: Fn(&mut O::Input, Option<T>) + Send + Sync + 'static,
+{
+    let start: Option<State<O, T>> = Some(State {
+        handle,
+        input,
+        sent_token: None,
+    });
+    let fns = std::sync::Arc::new((next_token, set_token));
+    PaginationStream::new(stream::unfold(start, move |state| {
+        let fns = fns.clone();
+        async move {
+            let mut state = state?;
+            match state.handle.send::<O>(state.input.clone()).await {
+                Ok(page) => {
+                    let (next_token, set_token) = &*fns;
+                    let following = match next_token(&page).filter(|t| !t.is_end()) {
+                        Some(token) if state.sent_token.as_ref() != Some(&token) => {
+                            set_token(&mut state.input, Some(token.clone()));
+                            state.sent_token = Some(token);
+                            Some(state)
+                        }
+                        _ => None,
+                    };
+                    Some((Ok(page), following))
+                }
+                Err(err) => Some((Err(err), None)),
+            }
+        }
+    }))
 }
 
 /// Pages of operation `O`, starting from `input`.
@@ -88,31 +156,27 @@ where
     O: Operation,
     O::Input: Clone,
 {
-    let start: Option<State<O>> = Some(State {
+    pages::<O, String, _, _>(
         handle,
         input,
-        sent_token: None,
-    });
-    PaginationStream::new(stream::unfold(start, move |state| async move {
-        let mut state = state?;
-        match state.handle.send::<O>(state.input.clone()).await {
-            Ok(page) => {
-                let next = next_token(&page)
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_owned);
-                let following = match next {
-                    Some(token) if state.sent_token.as_deref() != Some(token.as_str()) => {
-                        set_token(&mut state.input, Some(token.clone()));
-                        state.sent_token = Some(token);
-                        Some(state)
-                    }
-                    _ => None,
-                };
-                Some((Ok(page), following))
-            }
-            Err(err) => Some((Err(err), None)),
-        }
-    }))
+        move |page| next_token(page).map(str::to_owned),
+        set_token,
+    )
+}
+
+/// Pages of operation `O` whose token is any [`PageToken`], such as a map of key attributes.
+pub fn paginate_with_token<O, T>(
+    handle: Handle,
+    input: O::Input,
+    next_token: fn(&O::Output) -> Option<T>,
+    set_token: fn(&mut O::Input, Option<T>),
+) -> PaginationStream<Result<O::Output, SdkError<O::Error>>>
+where
+    O: Operation,
+    O::Input: Clone,
+    T: PageToken,
+{
+    pages::<O, T, _, _>(handle, input, next_token, set_token)
 }
 
 /// Items of operation `O`'s pages, flattened with `items` (e.g. the page's `Clusters` list).
@@ -128,7 +192,37 @@ where
     O::Input: Clone,
     T: Send + 'static,
 {
-    let pages = paginate::<O>(handle, input, next_token, set_token);
+    flatten_items::<O, T>(paginate::<O>(handle, input, next_token, set_token), items)
+}
+
+/// Items of pages whose token is any [`PageToken`]; see [`paginate_with_token`].
+pub fn paginate_items_with_token<O, K, T>(
+    handle: Handle,
+    input: O::Input,
+    next_token: fn(&O::Output) -> Option<K>,
+    set_token: fn(&mut O::Input, Option<K>),
+    items: fn(O::Output) -> Vec<T>,
+) -> PaginationStream<Result<T, SdkError<O::Error>>>
+where
+    O: Operation,
+    O::Input: Clone,
+    K: PageToken,
+    T: Send + 'static,
+{
+    flatten_items::<O, T>(
+        paginate_with_token::<O, K>(handle, input, next_token, set_token),
+        items,
+    )
+}
+
+fn flatten_items<O, T>(
+    pages: PaginationStream<Result<O::Output, SdkError<O::Error>>>,
+    items: fn(O::Output) -> Vec<T>,
+) -> PaginationStream<Result<T, SdkError<O::Error>>>
+where
+    O: Operation,
+    T: Send + 'static,
+{
     PaginationStream::new(pages.flat_map(move |page| {
         let batch: Vec<Result<T, SdkError<O::Error>>> = match page {
             Ok(page) => items(page).into_iter().map(Ok).collect(),

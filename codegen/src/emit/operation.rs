@@ -316,6 +316,20 @@ fn emit_paginator(
         " Pages of `{}`, each requested when the stream is polled.",
         op.name
     );
+    // String tokens are borrowed from each page; map tokens (DynamoDB keys) are cloned.
+    let (pages_call, items_call, read_token) = if p.string_token {
+        (
+            quote! { ::awsjson_runtime::paginate::paginate::<#marker> },
+            quote! { ::awsjson_runtime::paginate::paginate_items::<#marker, _> },
+            quote! { |page| page.#out_tok.as_deref() },
+        )
+    } else {
+        (
+            quote! { ::awsjson_runtime::paginate::paginate_with_token::<#marker, _> },
+            quote! { ::awsjson_runtime::paginate::paginate_items_with_token::<#marker, _, _> },
+            quote! { |page| page.#out_tok.clone() },
+        )
+    };
     let page_size = p.page_size.as_ref().map(|(field, t)| {
         let field = ident(field);
         let t = ty(t);
@@ -334,10 +348,10 @@ fn emit_paginator(
             /// The items of every page, one by one.
             pub fn items(self) -> ::awsjson_runtime::paginate::PaginationStream<Result<#item, ::awsjson_runtime::SdkError<#error>>> {
                 match self.inner.build() {
-                    Ok(input) => ::awsjson_runtime::paginate::paginate_items::<#marker, _>(
+                    Ok(input) => #items_call(
                         self.handle,
                         input,
-                        |page| page.#out_tok.as_deref(),
+                        #read_token,
                         |input, token| input.#in_tok = token,
                         |page| page.#field.unwrap_or_default(),
                     ),
@@ -374,10 +388,10 @@ fn emit_paginator(
             /// Every page as a stream, stopping after the last page or the first error.
             pub fn send(self) -> ::awsjson_runtime::paginate::PaginationStream<Result<#output, ::awsjson_runtime::SdkError<#error>>> {
                 match self.inner.build() {
-                    Ok(input) => ::awsjson_runtime::paginate::paginate::<#marker>(
+                    Ok(input) => #pages_call(
                         self.handle,
                         input,
-                        |page| page.#out_tok.as_deref(),
+                        #read_token,
                         |input, token| input.#in_tok = token,
                     ),
                     Err(e) => ::awsjson_runtime::paginate::PaginationStream::new(
