@@ -11,6 +11,9 @@
 //!    in a workspace written under `target/conformance/`, so they share one dependency build;
 //! 4. runs the model's `smithy.rules#endpointTests` cases through the runtime's endpoint
 //!    resolver;
+//! 5. for MemoryDB, when `MOTO_PYTHON` is set, builds and runs `xtask/conformance-moto/main.rs`
+//!    (copied to `target/conformance/moto-full/`, a member of the same workspace): the full
+//!    generated client against moto, one `ok`/`FAIL` line per step;
 //!
 //! and prints one summary table. It exits non-zero if anything fails. Output stays under
 //! `target/` and is never committed.
@@ -31,6 +34,7 @@ use serde_json::{json, Value as Json};
 use crate::codegen::relative;
 use crate::{workspace_root, Failure};
 
+mod moto;
 mod protocol;
 
 /// The protocol test part of a run.
@@ -89,7 +93,8 @@ pub const USAGE: &str = "cargo xtask conformance [--model NAME]... [--no-compile
 
   --model NAME   only this model (file stem or short name, e.g. kms; repeatable; default: all)
   --no-compile   generate and check, but do not compile the crates (nor run the protocol tests)
-  --no-protocol  skip botocore's protocol test cases";
+  --no-protocol  skip botocore's protocol test cases
+  --no-moto      skip the MemoryDB client's steps against moto (run when MOTO_PYTHON is set)";
 
 /// Diagnostics printed per crate before the rest are only counted.
 const MAX_DIAGNOSTICS: usize = 20;
@@ -98,6 +103,7 @@ struct Args {
     only: Vec<String>,
     compile: bool,
     protocol: bool,
+    moto: bool,
 }
 
 fn parse(args: &[String]) -> Result<Args, Failure> {
@@ -105,6 +111,7 @@ fn parse(args: &[String]) -> Result<Args, Failure> {
         only: Vec::new(),
         compile: true,
         protocol: true,
+        moto: true,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -116,6 +123,7 @@ fn parse(args: &[String]) -> Result<Args, Failure> {
             ),
             "--no-compile" => parsed.compile = false,
             "--no-protocol" => parsed.protocol = false,
+            "--no-moto" => parsed.moto = false,
             other => {
                 return Err(Failure::new(
                     2,
@@ -148,6 +156,8 @@ struct Report {
     has_tests: bool,
     /// Endpoint test cases: passed, total, and the cases written against older partition data.
     endpoint: Option<EndpointTally>,
+    /// The generated client's steps against moto (MemoryDB only; `None`: not applicable).
+    moto: Option<moto::Outcome>,
     codegen: Duration,
     /// Everything that makes the run fail.
     failures: Vec<String>,
@@ -166,6 +176,7 @@ impl Report {
             compiled: None,
             has_tests: false,
             endpoint: None,
+            moto: None,
             codegen: Duration::ZERO,
             failures: Vec::new(),
         }
@@ -247,23 +258,43 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         protocol.not_run = Some("not requested (--no-protocol or --no-compile)".into());
     }
 
+    // The MemoryDB client against moto: a program in the same workspace, linted with the rest.
+    let memorydb = reports
+        .iter()
+        .position(|r| r.crate_name.as_deref() == Some(moto::CLIENT_CRATE));
+    let mut moto_member = false;
+    if let Some(i) = memorydb.filter(|_| args.compile) {
+        match moto::prepare(&root, &out_root, &reports[i].name) {
+            Ok(()) => moto_member = true,
+            Err(e) => reports[i].failures.push(e),
+        }
+    }
+
     let mut compile_times = Vec::new();
+    // Whether the moto program compiled warning-free.
+    let mut moto_compiled = false;
     if args.compile {
         let packages: Vec<(&str, &str)> = reports
             .iter()
             .filter_map(|r| r.crate_name.as_deref().map(|c| (r.name.as_str(), c)))
             .collect();
-        let extra: Vec<String> = protocol
+        let mut extra: Vec<String> = protocol
             .prepared
             .as_ref()
             .map(|p| p.members.clone())
             .unwrap_or_default();
+        if moto_member {
+            extra.push(moto::PACKAGE.into());
+        }
         // The protocol suite crates are linted too (not documented: their docs are botocore's).
-        let lint_only: Vec<(&str, &str)> = extra
+        let mut lint_only: Vec<(&str, &str)> = extra
             .iter()
             .filter_map(|m| Some((m.as_str(), m.strip_prefix("protocol/")?)))
             .filter(|(_, package)| *package != "harness")
             .collect();
+        if moto_member {
+            lint_only.push((moto::PACKAGE, moto::PACKAGE));
+        }
         let all_targets = reports.iter().any(|r| r.has_tests);
         if !packages.is_empty() {
             match compile(
@@ -276,6 +307,14 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
                 &mut compile_times,
             ) {
                 Ok(failed) => {
+                    moto_compiled = moto_member && !failed.contains_key(moto::PACKAGE);
+                    if let (Some(i), Some(steps)) = (memorydb, failed.get(moto::PACKAGE)) {
+                        reports[i].failures.push(format!(
+                            "{}: `cargo {}` reports errors or warnings (see the diagnostics above)",
+                            moto::PACKAGE,
+                            steps.join("` and `cargo ")
+                        ));
+                    }
                     protocol.lint_failures = failed
                         .keys()
                         .filter(|dir| dir.starts_with("protocol/"))
@@ -305,6 +344,40 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
             protocol.tally = Some(protocol::run_tests(&out_root, prepared));
             compile_times.push(("protocol tests".into(), started.elapsed()));
         }
+    }
+    if let Some(i) = memorydb.filter(|_| moto_member) {
+        let report = &mut reports[i];
+        let python = std::env::var_os("MOTO_PYTHON").filter(|p| !p.is_empty());
+        report.moto = Some(if !args.moto {
+            moto::Outcome::NotRun("not requested (--no-moto)".into())
+        } else if !moto_compiled {
+            // Also when the client crate failed: the program could not be checked then.
+            moto::Outcome::NotRun(format!("{} did not pass `cargo clippy`", moto::PACKAGE))
+        } else if python.is_none() {
+            let reason = "MOTO_PYTHON is not set (`cargo xtask test` sets it to its moto venv)";
+            if ci {
+                report
+                    .failures
+                    .push(format!("moto steps not run under CI=true: {reason}"));
+            }
+            moto::Outcome::NotRun(reason.into())
+        } else {
+            match moto::run(&out_root, &mut compile_times) {
+                Ok(tally) => {
+                    for why in &tally.failed {
+                        report.failures.push(format!("moto: FAIL {why}"));
+                    }
+                    moto::Outcome::Ran {
+                        passed: tally.passed,
+                        total: tally.total,
+                    }
+                }
+                Err(e) => {
+                    report.failures.push(format!("moto steps: {e}"));
+                    moto::Outcome::NotRun(e)
+                }
+            }
+        });
     }
 
     print_summary(&reports, &protocol);
@@ -390,6 +463,7 @@ fn protocol_rows(protocol: &ProtocolRun) -> Vec<Vec<String>> {
                 compiled.into(),
                 "-".into(),
                 cell,
+                "-".into(),
                 "-".into(),
             ]
         })
@@ -640,10 +714,11 @@ fn compile(
     fs::copy(root.join("Cargo.lock"), out_root.join("Cargo.lock"))
         .map_err(|e| format!("copying Cargo.lock: {e}"))?;
 
-    let targets = if all_targets {
-        "--all-targets"
+    // `--bins` for the moto program (a binary); `--lib` alone would skip it.
+    let targets: &[&str] = if all_targets {
+        &["--all-targets"]
     } else {
-        "--lib"
+        &["--lib", "--bins"]
     };
     // The service crates; clippy also takes the protocol suite crates. The protocol test
     // crate is built by `cargo test` later.
@@ -664,8 +739,8 @@ fn compile(
             [
                 &["clippy"][..],
                 &lint_selection,
+                targets,
                 &[
-                    targets,
                     "--keep-going",
                     "--message-format=json",
                     "--",
@@ -986,6 +1061,7 @@ fn print_summary(reports: &[Report], protocol: &ProtocolRun) {
         "compile ok",
         "endpoint tests",
         "protocol cases",
+        "moto steps",
         "codegen ms",
     ];
     let rows: Vec<Vec<String>> = reports
@@ -1021,6 +1097,11 @@ fn print_summary(reports: &[Report], protocol: &ProtocolRun) {
                     None => "-".into(),
                 },
                 "-".into(),
+                match &r.moto {
+                    Some(moto::Outcome::Ran { passed, total }) => format!("{passed}/{total}"),
+                    Some(moto::Outcome::NotRun(_)) => "not run".into(),
+                    None => "-".into(),
+                },
                 format!("{:.0}", r.codegen.as_secs_f64() * 1000.0),
             ]
         })
@@ -1076,6 +1157,9 @@ fn print_summary(reports: &[Report], protocol: &ProtocolRun) {
         }
         for (op, reason) in &r.paginator_gaps {
             notes.push(format!("{}: no paginator for {op}: {reason}", r.name));
+        }
+        if let Some(moto::Outcome::NotRun(reason)) = &r.moto {
+            notes.push(format!("{}: moto steps not run: {reason}", r.name));
         }
         if let Some(t) = r.endpoint.as_ref().filter(|t| !t.stale.is_empty()) {
             notes.push(format!(

@@ -1,5 +1,6 @@
 //! Project chores: `cargo xtask codegen [--check] [--model F] [--out D] [--operation N]...`
-//! `cargo xtask test`, `cargo xtask conformance [--model NAME]... [--no-compile]` and
+//! `cargo xtask test [--no-moto]`, `cargo xtask conformance [--model NAME]... [--no-compile]
+//! [--no-protocol] [--no-moto]` and
 //! `cargo xtask bench [--no-cold] [--requests N]`.
 #![forbid(unsafe_code)]
 

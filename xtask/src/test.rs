@@ -1,6 +1,7 @@
 //! `cargo xtask test`: the one command that runs every test. It prepares what the tests need
 //! (a Python venv with moto under `target/`), then runs the workspace tests and the
-//! conformance run.
+//! conformance run, both with `MOTO_PYTHON` set to the venv's python (`--no-moto`: neither
+//! uses moto).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,8 +18,12 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     cargo_test
         .current_dir(&root)
         .args(["test", "--workspace", "--no-fail-fast"]);
-    if !skip_moto {
-        let python = ensure_moto(&root)?;
+    let python = if skip_moto {
+        None
+    } else {
+        Some(ensure_moto(&root)?)
+    };
+    if let Some(python) = &python {
         cargo_test.env("MOTO_PYTHON", python);
     }
     status(&mut cargo_test, "cargo test --workspace")?;
@@ -29,6 +34,11 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         conformance
             .current_dir(&root)
             .args(["xtask", "conformance"]);
+        // The full MemoryDB client runs against the same moto.
+        match &python {
+            Some(python) => conformance.env("MOTO_PYTHON", python),
+            None => conformance.arg("--no-moto"),
+        };
         status(&mut conformance, "cargo xtask conformance")?;
     }
     Ok(())
