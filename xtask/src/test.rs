@@ -8,6 +8,9 @@ use std::process::Command;
 
 use crate::{workspace_root, Failure};
 
+/// Cases per fuzz target in the fixed-length fuzz run.
+const FUZZ_CASES: &str = "10000";
+
 /// The moto release line the integration tests are written against.
 const MOTO_REQUIREMENT: &str = "moto[server]>=5.2,<5.3";
 
@@ -27,6 +30,18 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         cargo_test.env("MOTO_PYTHON", python);
     }
     status(&mut cargo_test, "cargo test --workspace")?;
+    if !args.iter().any(|a| a == "--no-fuzz") {
+        // The fuzz targets also run in `cargo test` with a few hundred cases each; this is the
+        // fixed-length run (about five minutes on 2 cores in all).
+        let mut fuzz = Command::new(cargo());
+        fuzz.current_dir(&root)
+            .args(["test", "-p", "tests", "--test", "fuzz_parsers"])
+            .env("PROPTEST_CASES", FUZZ_CASES);
+        status(
+            &mut fuzz,
+            &format!("fuzz run: {FUZZ_CASES} cases per target"),
+        )?;
+    }
     if root.join("xtask/src/conformance.rs").exists()
         && !args.iter().any(|a| a == "--no-conformance")
     {
