@@ -288,25 +288,8 @@ fn emit_builder(s: &StructDef, builder: &proc_macro2::Ident, sensitive: bool) ->
     } else {
         quote! { Debug, }
     };
-    let debug_impl = sensitive.then(|| {
-        let label = builder.to_string();
-        let entries = s.fields.iter().map(|f| {
-            let fname = ident(&f.name);
-            let shown = unraw(&f.name);
-            if f.sensitive {
-                quote! { .field(#shown, &#REDACTED) }
-            } else {
-                quote! { .field(#shown, &self.#fname) }
-            }
-        });
-        quote! {
-            impl std::fmt::Debug for #builder {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.debug_struct(#label) #(#entries)* .finish()
-                }
-            }
-        }
-    });
+    // The builder shows what the struct shows: sensitive members redacted.
+    let debug_impl = sensitive.then(|| debug_impl(builder, s, false));
     let doc = format!(" A builder for [`{}`].", s.name);
     quote! {
         #[doc = #doc]
