@@ -5,7 +5,12 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use bytes::Bytes;
+use http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH};
+use http_body_util::{BodyExt, Full};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use crate::config::{Config, TimeoutConfig};
 use crate::credentials::Credentials;
@@ -22,6 +27,15 @@ pub const RUNTIME_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Longest body excerpt kept in a [`ResponseError`].
 const SNIPPET_CHARS: usize = 256;
 
+/// The HTTP client a [`Handle`] sends requests with: hyper-util's pooled client over
+/// hyper-rustls (HTTP/1.1, rustls with the `ring` provider), request bodies sent whole.
+///
+/// A [`Handle`] builds its own (the system's root certificates, no redirects, the connect
+/// timeout of [`TimeoutConfig`]); build one yourself only to change those, and pass it to
+/// [`ConfigBuilder::http_client`](crate::config::ConfigBuilder::http_client).
+pub type HttpClient =
+    hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
 /// A configured connection to one service: what a generated `Client` wraps.
 ///
 /// Cheap to clone (an [`Arc`] inside); clones share the HTTP connection pool, the resolved
@@ -34,7 +48,9 @@ pub struct Handle {
 struct Inner {
     config: Config,
     service: &'static ServiceInfo,
-    http: Result<reqwest::Client, String>,
+    http: Result<HttpClient, String>,
+    /// Why https cannot work with the built client (no system root certificates).
+    no_tls_roots: Option<String>,
     endpoint_override: Option<String>,
     endpoint: OnceLock<Result<ResolvedEndpoint, String>>,
     retry: RetryStrategy,
@@ -54,7 +70,8 @@ impl fmt::Debug for Handle {
 /// The endpoint requests are sent to, parsed once per [`Handle`].
 #[derive(Debug, Clone)]
 struct ResolvedEndpoint {
-    url: reqwest::Url,
+    /// Scheme, host, non-default port, path and query.
+    uri: http::Uri,
     /// The `Host` header value: host, plus `:port` when not the scheme's default.
     host: String,
     /// Path (endpoint path preserved, `/` when empty) and query of every request.
@@ -100,9 +117,12 @@ impl Handle {
     /// [`SdkError::ConstructionFailure`]. The service-specific `AWS_ENDPOINT_URL_<SDK_ID>`
     /// captured by [`load_from_env`](crate::config::load_from_env) is applied here.
     pub fn new(config: Config, service: &'static ServiceInfo) -> Handle {
-        let http = match &config.http_client {
-            Some(client) => Ok(client.clone()),
-            None => build_http_client(&config.timeout_config),
+        let (http, no_tls_roots) = match &config.http_client {
+            Some(client) => (Ok(client.clone()), None),
+            None => match build_http_client(&config.timeout_config) {
+                Ok((client, no_roots)) => (Ok(client), no_roots),
+                Err(e) => (Err(e), None),
+            },
         };
         let endpoint_override = config.endpoint_url_for(service.sdk_id);
         let app = config.app_name.as_deref().map(sanitize_ua_token);
@@ -126,6 +146,7 @@ impl Handle {
                 config,
                 service,
                 http,
+                no_tls_roots,
                 endpoint_override,
                 endpoint: OnceLock::new(),
                 retry,
@@ -148,7 +169,7 @@ impl Handle {
     /// The URL requests are sent to, resolved from the endpoint rules (or the override) on
     /// first use and cached.
     pub fn endpoint_url(&self) -> Result<String, String> {
-        self.endpoint().map(|e| e.url.to_string())
+        self.endpoint().map(|e| e.uri.to_string())
     }
 
     /// Calls operation `O` with `input`: serializes it once, resolves endpoint and
@@ -192,6 +213,7 @@ impl Handle {
     ) -> Result<O::Output, SdkError<O::Error>> {
         let inner = &*self.inner;
         let body = crate::serde_fmt::to_body(&input)
+            .map(Bytes::from)
             .map_err(|e| construction(format!("could not serialize the {} input: {e}", O::NAME)))?;
         drop(input);
         let http = inner.http.as_ref().map_err(|e| construction(e.clone()))?;
@@ -202,6 +224,11 @@ impl Handle {
             )
         })?;
         let endpoint = self.endpoint().map_err(construction)?;
+        if let Some(problem) = &inner.no_tls_roots {
+            if endpoint.uri.scheme() == Some(&http::uri::Scheme::HTTPS) {
+                return Err(construction(problem.clone()));
+            }
+        }
         let provider = inner.config.credentials_provider.as_ref().ok_or_else(|| {
             construction(
                 "no credentials provider is configured: use load_from_env() or call \
@@ -271,7 +298,7 @@ impl Handle {
     fn build_request<O: Operation>(
         &self,
         ctx: &AttemptContext<'_>,
-    ) -> Result<reqwest::Request, SdkError<O::Error>> {
+    ) -> Result<http::Request<Full<Bytes>>, SdkError<O::Error>> {
         let inner = &*self.inner;
         let service = inner.service;
         let mut headers: Vec<(String, String)> = vec![
@@ -287,7 +314,7 @@ impl Handle {
             method: "POST",
             path_and_query: &ctx.endpoint.path_and_query,
             headers: &headers,
-            body: ctx.body,
+            body: ctx.body.as_ref(),
         };
         let params = SigningParams {
             credentials: ctx.credentials,
@@ -331,19 +358,20 @@ impl Handle {
             }
             map.append(name, value);
         }
-        let mut request = reqwest::Request::new(reqwest::Method::POST, ctx.endpoint.url.clone());
+        let mut request = http::Request::new(Full::new(ctx.body.clone()));
+        *request.method_mut() = http::Method::POST;
+        *request.uri_mut() = ctx.endpoint.uri.clone();
         *request.headers_mut() = map;
-        *request.body_mut() = Some(reqwest::Body::from(ctx.body.to_vec()));
         Ok(request)
     }
 }
 
 struct AttemptContext<'a> {
-    http: &'a reqwest::Client,
+    http: &'a HttpClient,
     endpoint: &'a ResolvedEndpoint,
     region: &'a str,
     credentials: &'a Credentials,
-    body: &'a [u8],
+    body: &'a Bytes,
     invocation_id: &'a str,
     attempt: u32,
     max_attempts: u32,
@@ -351,17 +379,18 @@ struct AttemptContext<'a> {
 
 /// Sends one request and reads the whole response, at most `limit` body bytes.
 async fn dispatch<E>(
-    http: &reqwest::Client,
-    request: reqwest::Request,
+    http: &HttpClient,
+    request: http::Request<Full<Bytes>>,
     limit: usize,
     timeouts: &TimeoutConfig,
 ) -> Result<RawResponse, AttemptFailure<E>> {
-    let mut response = http
-        .execute(request)
+    let response = http
+        .request(request)
         .await
         .map_err(|e| classify_send_error(e, timeouts))?;
-    let status = response.status().as_u16();
-    let headers = std::mem::take(response.headers_mut());
+    let (parts, mut incoming) = response.into_parts();
+    let status = parts.status.as_u16();
+    let headers = parts.headers;
     let request_id = json_errors::request_id(&headers).map(str::to_owned);
     let too_large = |body: &[u8]| {
         AttemptFailure::fatal(SdkError::ResponseError(ResponseError {
@@ -371,16 +400,25 @@ async fn dispatch<E>(
             source: format!("response body exceeds the limit of {limit} bytes").into(),
         }))
     };
-    if response
-        .content_length()
-        .is_some_and(|len| len > limit as u64)
-    {
+    // Refused before reading: a declared length over the limit.
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
         return Err(too_large(&[]));
     }
-    let mut body = Vec::new();
+    // Reserve what the server declared, up to 1 MiB; a larger body grows the buffer as it comes.
+    let capacity = declared.map_or(0, |len| len.min(1 << 20) as usize);
+    let mut body = Vec::with_capacity(capacity);
+    // Read frame by frame, never holding more than `limit` bytes: a chunked body that passes
+    // the limit ends the exchange (and the connection) without being read further.
     loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
+        match incoming.frame().await {
+            Some(Ok(frame)) => {
+                let Ok(chunk) = frame.into_data() else {
+                    continue; // trailers
+                };
                 if body.len() + chunk.len() > limit {
                     let keep = limit.saturating_sub(body.len()).min(chunk.len());
                     body.extend_from_slice(&chunk[..keep]);
@@ -388,8 +426,8 @@ async fn dispatch<E>(
                 }
                 body.extend_from_slice(&chunk);
             }
-            Ok(None) => break,
-            Err(e) => {
+            None => break,
+            Some(Err(e)) => {
                 // The service answered, so it has seen the request: retry only when the status
                 // itself says the request was not processed.
                 let retry = retry::TRANSIENT_STATUSES
@@ -409,12 +447,24 @@ async fn dispatch<E>(
     })
 }
 
-fn classify_send_error<E>(e: reqwest::Error, timeouts: &TimeoutConfig) -> AttemptFailure<E> {
-    if e.is_builder() {
+fn classify_send_error<E>(
+    e: hyper_util::client::legacy::Error,
+    timeouts: &TimeoutConfig,
+) -> AttemptFailure<E> {
+    let refused_by_hyper = chain(&e)
+        .filter_map(|s| s.downcast_ref::<hyper::Error>())
+        .any(hyper::Error::is_user);
+    if refused_by_hyper {
+        // A request hyper refuses to send (never sent): not worth another attempt.
         return AttemptFailure::fatal(SdkError::construction_failure(e));
     }
-    if e.is_timeout() {
-        // The HTTP client's only timeout is the connect timeout; the others are ours.
+    // The connector's only timeout is the connect timeout (an `io::Error` of kind `TimedOut`
+    // from hyper-util's HttpConnector); the others are ours.
+    let timed_out = chain(&e).any(|s| {
+        s.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+    });
+    if e.is_connect() && timed_out {
         let message = match timeouts.connect_timeout() {
             Some(t) => format!(
                 "connect timeout: no connection within {t:?}: {}",
@@ -427,11 +477,19 @@ fn classify_send_error<E>(e: reqwest::Error, timeouts: &TimeoutConfig) -> Attemp
             retry: Some(RetryKind::Timeout),
         };
     }
-    // Connection refused or reset, closed before the response, DNS failure: all I/O.
+    // Connection refused (`is_connect`), DNS or TLS failure, reset or closed before the
+    // response, a response that is not HTTP: all I/O, the outcome unknown.
     AttemptFailure {
         error: SdkError::dispatch_failure(e),
         retry: Some(RetryKind::Transient),
     }
+}
+
+/// `e` and its sources.
+fn chain<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(e), |e| e.source())
 }
 
 /// `e` and its sources, joined with `: `.
@@ -596,12 +654,24 @@ fn is_valid_region(region: &str) -> bool {
 }
 
 /// Parses an endpoint URL; `http` is accepted only when the user set the endpoint explicitly.
+///
+/// The result is normalized: lower-case scheme and host, the port only when not the scheme's
+/// default, the endpoint's path with a trailing `/`, the query kept.
 fn parse_endpoint(text: &str, explicit: bool) -> Result<ResolvedEndpoint, String> {
-    let url =
-        reqwest::Url::parse(text).map_err(|e| format!("invalid endpoint URL `{text}`: {e}"))?;
-    match url.scheme() {
-        "https" => {}
-        "http" if explicit => {}
+    // The scheme is checked first, so that `file:///x` or `unix:/x` read as what they are.
+    let scheme = text
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .filter(|s| {
+            s.starts_with(|c: char| c.is_ascii_alphabetic())
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        })
+        .ok_or_else(|| format!("invalid endpoint URL `{text}`: no scheme"))?
+        .to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" => 443,
+        "http" if explicit => 80,
         "http" => {
             return Err(format!(
             "endpoint `{text}` uses plain http, which is only allowed for an explicit endpoint URL"
@@ -612,26 +682,37 @@ fn parse_endpoint(text: &str, explicit: bool) -> Result<ResolvedEndpoint, String
                 "endpoint `{text}` has unsupported scheme `{other}`"
             ))
         }
-    }
-    let host = url
-        .host_str()
+    };
+    let uri: http::Uri = text
+        .parse()
+        .map_err(|e| format!("invalid endpoint URL `{text}`: {e}"))?;
+    let authority = uri
+        .authority()
+        .filter(|a| !a.host().is_empty())
         .ok_or_else(|| format!("endpoint `{text}` has no host"))?;
-    let host = match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_owned(),
+    if authority.as_str().contains('@') {
+        return Err(format!(
+            "endpoint `{text}` has user information, which is not supported"
+        ));
+    }
+    let host = authority.host().to_ascii_lowercase();
+    let host = match authority.port_u16() {
+        Some(port) if port != default_port => format!("{host}:{port}"),
+        _ => host,
     };
     // The operation's request URI (`/` for awsJson) goes after the endpoint's path, as in
     // botocore and the Smithy protocol tests (`AwsJson11HostWithPath`): `https://h/custom`
     // is requested as `/custom/`.
-    let mut url = url;
-    let path = format!("{}/", url.path().trim_end_matches('/'));
-    url.set_path(&path);
-    let path_and_query = match url.query() {
+    let path = format!("{}/", uri.path().trim_end_matches('/'));
+    let path_and_query = match uri.query() {
         Some(q) => format!("{path}?{q}"),
-        None => path.to_owned(),
+        None => path,
     };
+    let uri = format!("{scheme}://{host}{path_and_query}")
+        .parse()
+        .map_err(|e| format!("invalid endpoint URL `{text}`: {e}"))?;
     Ok(ResolvedEndpoint {
-        url,
+        uri,
         host,
         path_and_query,
         headers: Vec::new(),
@@ -653,25 +734,46 @@ fn sanitize_ua_token(text: &str) -> String {
         .collect()
 }
 
-/// Builds the HTTP client: rustls with the `ring` provider and the platform's certificate
-/// verifier, no redirects, the configured connect timeout.
-fn build_http_client(timeouts: &TimeoutConfig) -> Result<reqwest::Client, String> {
-    use rustls_platform_verifier::BuilderVerifierExt;
+/// Builds the HTTP client: HTTP/1.1 over rustls with the `ring` provider, verifying servers
+/// against the system's root certificates (`rustls-native-certs`: the OS store, or
+/// `SSL_CERT_FILE` / `SSL_CERT_DIR`), plain http for explicit endpoints only (checked when
+/// the endpoint is parsed), no redirects, no proxy, the configured connect timeout.
+fn build_http_client(timeouts: &TimeoutConfig) -> Result<(HttpClient, Option<String>), String> {
+    let native = rustls_native_certs::load_native_certs();
+    let mut roots = rustls::RootCertStore::empty();
+    let (_added, _ignored) = roots.add_parsable_certificates(native.certs);
+    // Without roots no https endpoint can be verified: reported by each https call, while
+    // plain http to an explicit endpoint (a local server) keeps working.
+    let no_roots = roots.is_empty().then(|| {
+        let errors: Vec<String> = native.errors.iter().map(ToString::to_string).collect();
+        format!(
+            "TLS setup failed: no root certificates found in the system store{}",
+            if errors.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", errors.join("; "))
+            }
+        )
+    });
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS setup failed: {e}"))?
-        .with_platform_verifier()
-        .map_err(|e| format!("TLS setup failed: cannot load the platform verifier: {e}"))?
+        .with_root_certificates(roots)
         .with_no_client_auth();
-    let mut builder = reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_idle_timeout(Duration::from_secs(60));
-    if let Some(t) = timeouts.connect_timeout() {
-        builder = builder.connect_timeout(t);
-    }
-    builder
-        .build()
-        .map_err(|e| format!("could not build the HTTP client: {}", error_chain(&e)))
+    let mut tcp = HttpConnector::new();
+    tcp.enforce_http(false);
+    tcp.set_nodelay(true);
+    tcp.set_connect_timeout(timeouts.connect_timeout());
+    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls)
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(tcp);
+    let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+        .timer(TokioTimer::new())
+        .pool_timer(TokioTimer::new())
+        .pool_idle_timeout(Duration::from_secs(60))
+        .build(connector);
+    Ok((client, no_roots))
 }

@@ -162,7 +162,7 @@ pub struct Config {
     pub(crate) max_response_body_bytes: usize,
     pub(crate) app_name: Option<String>,
     pub(crate) time_source: Arc<dyn TimeSource>,
-    pub(crate) http_client: Option<reqwest::Client>,
+    pub(crate) http_client: Option<crate::client::HttpClient>,
 }
 
 impl fmt::Debug for Config {
@@ -358,9 +358,10 @@ impl ConfigBuilder {
         self.inner.time_source = Arc::new(time_source);
         self
     }
-    /// Uses this HTTP client instead of building one. Its own connect timeout and TLS
-    /// settings then apply; the connect timeout of [`TimeoutConfig`] does not.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+    /// Uses this HTTP client instead of building one (see
+    /// [`HttpClient`](crate::client::HttpClient)). Its own connect timeout and TLS settings
+    /// then apply; the connect timeout of [`TimeoutConfig`] does not.
+    pub fn http_client(mut self, client: crate::client::HttpClient) -> Self {
         self.inner.http_client = Some(client);
         self
     }

@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use reqwest::header::HeaderMap;
+use http::header::HeaderMap;
 use serde_json::{Map, Value};
 
 use crate::error::ErrorMetadata;

@@ -23,7 +23,7 @@ pub mod retry;
 pub mod serde_fmt;
 pub mod sigv4;
 
-pub use client::Handle;
+pub use client::{Handle, HttpClient};
 pub use config::{load_from_env, Config, ConfigBuilder, ConfigLoader, TimeoutConfig};
 pub use credentials::{
     Credentials, CredentialsError, DefaultCredentialsChain, Env, ProvideCredentials,

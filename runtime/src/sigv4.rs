@@ -11,8 +11,7 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use ring::{digest, hmac};
 
 use crate::credentials::Credentials;
 
@@ -217,7 +216,7 @@ pub fn credential_scope(date: &str, region: &str, service: &str) -> String {
 
 /// Lowercase hex of the SHA-256 of `data`.
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
+    hex(digest::digest(&digest::SHA256, data).as_ref())
 }
 
 /// The string to sign: algorithm, `X-Amz-Date` value, credential scope and the hash of the
@@ -744,10 +743,10 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
-    // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts any key length");
-    mac.update(data);
-    mac.finalize().into_bytes().to_vec()
+    // ring's HMAC-SHA256 (the TLS stack's own), so SHA-256 is linked once.
+    hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data)
+        .as_ref()
+        .to_vec()
 }
 
 #[cfg(test)]

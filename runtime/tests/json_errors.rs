@@ -3,7 +3,7 @@
 use awsjson_runtime::json_errors::{
     parse_error_metadata, parse_query_error_header, sanitize_error_code, snippet,
 };
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use http::header::{HeaderMap, HeaderName, HeaderValue};
 
 fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
     let mut map = HeaderMap::new();

@@ -94,6 +94,50 @@ async fn connection_refused_is_a_dispatch_failure_after_every_attempt() {
 }
 
 #[tokio::test]
+async fn connect_timeout_is_a_timeout_error_and_retried() {
+    bounded(HARD_LIMIT, async {
+        // A listener that never accepts: once its backlog is full, the kernel drops further
+        // SYNs, so a connect neither succeeds nor is refused.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut held = Vec::new();
+        let full = loop {
+            match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(50)) {
+                Ok(stream) if held.len() < 4096 => held.push(stream),
+                Ok(_) => break false,
+                Err(_) => break true,
+            }
+        };
+        if !full {
+            eprintln!("skipped: the listen backlog never filled on this platform");
+            return;
+        }
+        let config = config_builder(&format!("http://{addr}"))
+            .retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(2)
+                    .with_initial_backoff(Duration::from_millis(1))
+                    .with_max_backoff(Duration::from_millis(5)),
+            )
+            .timeout_config(TimeoutConfig::new().with_connect_timeout(Duration::from_millis(300)))
+            .build();
+        let started = Instant::now();
+        let err = describe(&memorydb::Client::new(config)).await.unwrap_err();
+        let elapsed = started.elapsed();
+        let SdkError::TimeoutError(timeout) = &err else {
+            panic!("{err:?}");
+        };
+        assert!(timeout.message.contains("connect timeout"), "{err}");
+        // Two attempts of 300 ms each: the timed-out connect was retried.
+        assert!(
+            elapsed >= Duration::from_millis(550) && elapsed < Duration::from_secs(5),
+            "{elapsed:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn reset_before_the_response_is_retried_then_a_dispatch_failure() {
     bounded(HARD_LIMIT, async {
         let server = RawServer::scripted(vec![vec![Step::Reset]]).await;

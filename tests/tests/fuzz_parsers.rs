@@ -21,9 +21,9 @@ use std::time::{Duration, Instant};
 
 use awsjson_runtime::json_errors;
 use awsjson_runtime::Operation;
+use http::header::{HeaderMap, HeaderName, HeaderValue};
 use proptest::prelude::*;
 use proptest::sample::Index;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value};
 
 /// Longest any single parse of a fuzz input may take.

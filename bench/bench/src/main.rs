@@ -254,10 +254,16 @@ impl Drop for Server {
 // ---------------------------------------------------------------------------------------------
 // Per-request cost.
 
+/// The floor's client: the runtime's HTTP stack without the runtime.
+type FloorClient = hyper_util::client::legacy::Client<
+    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+    http_body_util::Full<bytes::Bytes>,
+>;
+
 enum Caller {
     Ours(memorydb::Client),
     Sdk(aws_sdk_memorydb::Client),
-    Floor(reqwest::Client, String),
+    Floor(FloorClient, http::Uri),
 }
 
 impl Caller {
@@ -288,7 +294,8 @@ impl Caller {
                 Caller::Sdk(aws_sdk_memorydb::Client::new(&conf))
             }
             "floor" => {
-                // The same stack as the runtime's client: reqwest + hyper + rustls/ring.
+                // The same stack as the runtime's client: hyper-util's pooled client over
+                // hyper-rustls (HTTP/1.1, rustls/ring), TCP_NODELAY, same pool settings.
                 let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
                     rustls::crypto::ring::default_provider(),
                 ))
@@ -296,13 +303,23 @@ impl Caller {
                 .unwrap()
                 .with_root_certificates(rustls::RootCertStore::empty())
                 .with_no_client_auth();
-                let client = reqwest::Client::builder()
-                    .tls_backend_preconfigured(tls)
-                    .redirect(reqwest::redirect::Policy::none())
-                    .pool_idle_timeout(Duration::from_secs(60))
-                    .build()
-                    .unwrap();
-                Caller::Floor(client, format!("{url}/"))
+                let mut tcp = hyper_util::client::legacy::connect::HttpConnector::new();
+                tcp.enforce_http(false);
+                tcp.set_nodelay(true);
+                tcp.set_connect_timeout(Some(Duration::from_millis(3100)));
+                let connector = hyper_rustls::HttpsConnectorBuilder::new()
+                    .with_tls_config(tls)
+                    .https_or_http()
+                    .enable_http1()
+                    .wrap_connector(tcp);
+                let client = hyper_util::client::legacy::Client::builder(
+                    hyper_util::rt::TokioExecutor::new(),
+                )
+                .timer(hyper_util::rt::TokioTimer::new())
+                .pool_timer(hyper_util::rt::TokioTimer::new())
+                .pool_idle_timeout(Duration::from_secs(60))
+                .build(connector);
+                Caller::Floor(client, format!("{url}/").parse().unwrap())
             }
             other => panic!("unknown client {other}"),
         }
@@ -331,16 +348,22 @@ impl Caller {
                 assert_eq!(out.cluster().map(|c| c.shards().len()), Some(3));
             }
             Caller::Floor(c, url) => {
-                let resp = c
-                    .post(url.as_str())
+                use http_body_util::BodyExt;
+                let request = http::Request::post(url.clone())
                     .header("content-type", "application/x-amz-json-1.1")
                     .header("x-amz-target", "AmazonMemoryDB.FailoverShard")
-                    .body(FAILOVER_REQUEST)
-                    .send()
-                    .await
-                    .expect("floor: POST");
+                    .body(http_body_util::Full::new(bytes::Bytes::from_static(
+                        FAILOVER_REQUEST,
+                    )))
+                    .unwrap();
+                let resp = c.request(request).await.expect("floor: POST");
                 assert!(resp.status().is_success());
-                let bytes = resp.bytes().await.expect("floor: body");
+                let bytes = resp
+                    .into_body()
+                    .collect()
+                    .await
+                    .expect("floor: body")
+                    .to_bytes();
                 let v: Value = serde_json::from_slice(&bytes).expect("floor: JSON");
                 assert!(v.get("Cluster").is_some());
             }
