@@ -8,8 +8,12 @@ use std::process::Command;
 
 use crate::{workspace_root, Failure};
 
-/// Cases per fuzz target in the fixed-length fuzz run.
-const FUZZ_CASES: &str = "10000";
+/// Cases per round of a fuzz target; rounds repeat (each with a fresh random seed) until the
+/// target's time is used up.
+const FUZZ_ROUND_CASES: &str = "2000";
+
+/// Seconds each fuzz target runs in the fixed-length run (`FUZZ_SECONDS` overrides).
+const FUZZ_SECONDS: u64 = 60;
 
 /// The moto release line the integration tests are written against.
 const MOTO_REQUIREMENT: &str = "moto[server]>=5.2,<5.3";
@@ -31,16 +35,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     }
     status(&mut cargo_test, "cargo test --workspace")?;
     if !args.iter().any(|a| a == "--no-fuzz") {
-        // The fuzz targets also run in `cargo test` with a few hundred cases each; this is the
-        // fixed-length run (about five minutes on 2 cores in all).
-        let mut fuzz = Command::new(cargo());
-        fuzz.current_dir(&root)
-            .args(["test", "-p", "tests", "--test", "fuzz_parsers"])
-            .env("PROPTEST_CASES", FUZZ_CASES);
-        status(
-            &mut fuzz,
-            &format!("fuzz run: {FUZZ_CASES} cases per target"),
-        )?;
+        fuzz(&root)?;
     }
     if root.join("xtask/src/conformance.rs").exists()
         && !args.iter().any(|a| a == "--no-conformance")
@@ -55,6 +50,62 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
             None => conformance.arg("--no-moto"),
         };
         status(&mut conformance, "cargo xtask conformance")?;
+    }
+    Ok(())
+}
+
+/// The fixed-length fuzz run: every `*never_panic*` target of `tests/tests/fuzz_parsers.rs`
+/// (output, error, model, profile, endpoint and timestamp parsers) for `FUZZ_SECONDS` each.
+/// `cargo test` runs the same targets with a few hundred cases; this run goes much further.
+fn fuzz(root: &Path) -> Result<(), Failure> {
+    let seconds = std::env::var("FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(FUZZ_SECONDS);
+    let base = ["test", "-q", "-p", "tests", "--test", "fuzz_parsers", "--"];
+    let listing = Command::new(cargo())
+        .current_dir(root)
+        .args(base)
+        .arg("--list")
+        .output()
+        .map_err(|e| Failure::new(1, format!("cannot list fuzz targets: {e}")))?;
+    let targets: Vec<String> = String::from_utf8_lossy(&listing.stdout)
+        .lines()
+        .filter_map(|l| l.strip_suffix(": test"))
+        .filter(|name| name.contains("never_panic"))
+        .map(str::to_string)
+        .collect();
+    if !listing.status.success() || targets.is_empty() {
+        return Err(Failure::new(
+            1,
+            "no fuzz targets found in tests/tests/fuzz_parsers.rs",
+        ));
+    }
+    eprintln!("== fuzz run: {} targets, {seconds} s each", targets.len());
+    for target in &targets {
+        let started = std::time::Instant::now();
+        let mut rounds = 0;
+        while rounds == 0 || started.elapsed().as_secs() < seconds {
+            let mut round = Command::new(cargo());
+            round
+                .current_dir(root)
+                .args(base)
+                .args(["--exact", target.as_str()])
+                .env("PROPTEST_CASES", FUZZ_ROUND_CASES)
+                .stdout(std::process::Stdio::null());
+            let ok = round.status().map(|s| s.success()).unwrap_or(false);
+            rounds += 1;
+            if !ok {
+                return Err(Failure::new(
+                    1,
+                    format!("fuzz target {target} failed in round {rounds}; its output above shows the minimal input"),
+                ));
+            }
+        }
+        eprintln!(
+            "   {target}: {rounds} rounds of {FUZZ_ROUND_CASES} cases in {:.0} s, no failure",
+            started.elapsed().as_secs_f64()
+        );
     }
     Ok(())
 }
