@@ -10,9 +10,9 @@
 use awsjson_runtime::endpoint::partition::{
     resolve_partition, OutputOverrides, Partition, PARTITIONS, PARTITIONS_VERSION,
 };
-use awsjson_runtime::endpoint::{Endpoint, EndpointError, Params, RuleSet, Value};
+use awsjson_runtime::endpoint::test_cases::{check_case, CaseOutcome};
+use awsjson_runtime::endpoint::{Params, RuleSet, Value};
 use serde_json::{json, Map, Value as Json};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/models");
@@ -196,87 +196,6 @@ fn rules_and_cases(model: &Json, file: &str) -> (Json, Vec<Json>) {
     (rules, cases)
 }
 
-/// Compares one outcome with a case's `expect`; `Err` describes the difference.
-fn check(outcome: &Result<Endpoint, EndpointError>, expect: &Json) -> Result<(), String> {
-    match (outcome, expect.get("error"), expect.get("endpoint")) {
-        (Err(e), Some(message), _) => {
-            if e.rule_message() == message.as_str() {
-                Ok(())
-            } else {
-                Err(format!(
-                    "expected error {message}, got error {:?}",
-                    e.to_string()
-                ))
-            }
-        }
-        (Ok(endpoint), _, Some(expected)) => {
-            let mut problems = Vec::new();
-            if endpoint.url() != expected["url"] {
-                problems.push(format!(
-                    "url {:?}, expected {}",
-                    endpoint.url(),
-                    expected["url"]
-                ));
-            }
-            let headers: BTreeMap<String, Vec<String>> = match expected.get("headers") {
-                None => BTreeMap::new(),
-                Some(h) => {
-                    serde_json::from_value(h.clone()).map_err(|e| format!("headers: {e}"))?
-                }
-            };
-            if endpoint.headers() != &headers {
-                problems.push(format!(
-                    "headers {:?}, expected {headers:?}",
-                    endpoint.headers()
-                ));
-            }
-            let properties = expected
-                .get("properties")
-                .cloned()
-                .unwrap_or_else(|| json!({}));
-            let ours = Json::Object(endpoint.properties().clone());
-            if ours != properties {
-                problems.push(format!("properties {ours}, expected {properties}"));
-            }
-            if problems.is_empty() {
-                Ok(())
-            } else {
-                Err(problems.join("; "))
-            }
-        }
-        (Ok(endpoint), _, _) => Err(format!("expected {expect}, got endpoint {endpoint:?}")),
-        (Err(e), _, _) => Err(format!("expected {expect}, got error {:?}", e.to_string())),
-    }
-}
-
-/// When a case fails against our table, whether it is one written for older partition data:
-/// it expects an error, and it passes once the partition of its region stops supporting
-/// dual-stack. (Test cases embedded in service models predate the `partitions.json` update
-/// that gave `aws-iso` and `aws-iso-b` dual-stack endpoints.)
-fn passes_without_dual_stack(rule_set: &RuleSet, params: &Params, expect: &Json) -> bool {
-    let Some(region) = params.get("Region").and_then(Value::as_str) else {
-        return false;
-    };
-    let partition = resolve_partition(region).name;
-    let table: Vec<Partition> = PARTITIONS
-        .iter()
-        .cloned()
-        .map(|mut p| {
-            if p.id == partition {
-                p.outputs.supports_dual_stack = false;
-            }
-            p
-        })
-        .collect();
-    let dual_stack_error = expect
-        .get("error")
-        .and_then(Json::as_str)
-        .is_some_and(|e| e.contains("DualStack"));
-    dual_stack_error
-        && resolve_partition(region).supports_dual_stack
-        && check(&rule_set.resolve_with_partitions(params, &table), expect).is_ok()
-}
-
 #[test]
 fn endpoint_tests_of_every_model() {
     let mut failures = Vec::new();
@@ -293,12 +212,12 @@ fn endpoint_tests_of_every_model() {
             let params = Params::from_json(case.get("params").unwrap_or(&json!({})))
                 .unwrap_or_else(|e| panic!("{file} case {i}: {e}"));
             let expect = &case["expect"];
-            match check(&rule_set.resolve(&params), expect) {
-                Ok(()) => passed += 1,
-                Err(_) if passes_without_dual_stack(&rule_set, &params, expect) => {
+            match check_case(&rule_set, &params, expect) {
+                CaseOutcome::Pass => passed += 1,
+                CaseOutcome::Stale => {
                     stale.push(format!("{i} ({})", params.get("Region").unwrap().to_json()));
                 }
-                Err(problem) => failures.push(format!(
+                CaseOutcome::Fail(problem) => failures.push(format!(
                     "{file} case {i} ({}), params {}: {problem}",
                     case["documentation"].as_str().unwrap_or(""),
                     case.get("params").unwrap_or(&Json::Null)

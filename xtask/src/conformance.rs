@@ -27,8 +27,8 @@ use std::time::{Duration, Instant};
 
 use awsjson_codegen::index::{ShapeIndex, ShapeType};
 use awsjson_codegen::{generate, naming, CrateSettings, Generated, Options};
-use awsjson_runtime::endpoint::partition::{resolve_partition, Partition, PARTITIONS};
-use awsjson_runtime::endpoint::{Endpoint, EndpointError, Params, RuleSet, Value};
+use awsjson_runtime::endpoint::test_cases::{check_case, CaseOutcome};
+use awsjson_runtime::endpoint::{Params, RuleSet, Value};
 use serde_json::{json, Value as Json};
 
 use crate::codegen::relative;
@@ -951,13 +951,13 @@ fn endpoint_tests(report: &mut Report) {
             }
         };
         let expect = &case["expect"];
-        match check_endpoint(&rule_set.resolve(&params), expect) {
-            Ok(()) => tally.passed += 1,
-            Err(_) if passes_without_dual_stack(&rule_set, &params, expect) => {
+        match check_case(&rule_set, &params, expect) {
+            CaseOutcome::Pass => tally.passed += 1,
+            CaseOutcome::Stale => {
                 let region = params.get("Region").and_then(Value::as_str).unwrap_or("");
                 tally.stale.push(format!("{i} ({region})"));
             }
-            Err(problem) => report.failures.push(format!(
+            CaseOutcome::Fail(problem) => report.failures.push(format!(
                 "endpoint case {i} ({}), params {}: {problem}",
                 case["documentation"].as_str().unwrap_or(""),
                 case.get("params").unwrap_or(&Json::Null)
@@ -965,86 +965,6 @@ fn endpoint_tests(report: &mut Report) {
         }
     }
     report.endpoint = Some(tally);
-}
-
-/// Compares one outcome with a case's `expect`; `Err` describes the difference.
-fn check_endpoint(outcome: &Result<Endpoint, EndpointError>, expect: &Json) -> Result<(), String> {
-    match (outcome, expect.get("error"), expect.get("endpoint")) {
-        (Err(e), Some(message), _) if e.rule_message() == message.as_str() => Ok(()),
-        (Err(e), Some(message), _) => Err(format!(
-            "expected error {message}, got error {:?}",
-            e.to_string()
-        )),
-        (Ok(endpoint), _, Some(expected)) => {
-            let mut problems = Vec::new();
-            if endpoint.url() != expected["url"] {
-                problems.push(format!(
-                    "url {:?}, expected {}",
-                    endpoint.url(),
-                    expected["url"]
-                ));
-            }
-            let headers: BTreeMap<String, Vec<String>> = match expected.get("headers") {
-                None => BTreeMap::new(),
-                Some(h) => {
-                    serde_json::from_value(h.clone()).map_err(|e| format!("headers: {e}"))?
-                }
-            };
-            if endpoint.headers() != &headers {
-                problems.push(format!(
-                    "headers {:?}, expected {headers:?}",
-                    endpoint.headers()
-                ));
-            }
-            let properties = expected
-                .get("properties")
-                .cloned()
-                .unwrap_or_else(|| json!({}));
-            let ours = Json::Object(endpoint.properties().clone());
-            if ours != properties {
-                problems.push(format!("properties {ours}, expected {properties}"));
-            }
-            if problems.is_empty() {
-                Ok(())
-            } else {
-                Err(problems.join("; "))
-            }
-        }
-        (Ok(endpoint), _, _) => Err(format!(
-            "expected {expect}, got endpoint {:?}",
-            endpoint.url()
-        )),
-        (Err(e), _, _) => Err(format!("expected {expect}, got error {:?}", e.to_string())),
-    }
-}
-
-/// Whether a failing case is one written for older partition data: it expects a dual-stack
-/// error, and passes once its region's partition stops supporting dual-stack. (The test cases
-/// embedded in service models predate the `partitions.json` that gave `aws-iso` and
-/// `aws-iso-b` dual-stack endpoints; `runtime/tests/endpoint_rules.rs` makes the same call.)
-fn passes_without_dual_stack(rule_set: &RuleSet, params: &Params, expect: &Json) -> bool {
-    let Some(region) = params.get("Region").and_then(Value::as_str) else {
-        return false;
-    };
-    let dual_stack_error = expect
-        .get("error")
-        .and_then(Json::as_str)
-        .is_some_and(|e| e.contains("DualStack"));
-    let partition = resolve_partition(region);
-    if !dual_stack_error || !partition.supports_dual_stack {
-        return false;
-    }
-    let table: Vec<Partition> = PARTITIONS
-        .iter()
-        .cloned()
-        .map(|mut p| {
-            if p.id == partition.name {
-                p.outputs.supports_dual_stack = false;
-            }
-            p
-        })
-        .collect();
-    check_endpoint(&rule_set.resolve_with_partitions(params, &table), expect).is_ok()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ pub mod partition;
 mod pattern;
 mod rules;
 mod template;
+pub mod test_cases;
 
 pub use partition::{resolve_partition, Partition, PartitionOutputs, PARTITIONS};
 pub use rules::{Parameter, ParameterType, RuleSet, RuleSetError};
