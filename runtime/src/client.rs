@@ -2,8 +2,8 @@
 //! endpoint, sign, dispatch, retry, time out, and map the response.
 
 use std::fmt;
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH};
@@ -13,7 +13,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use crate::config::{Config, TimeoutConfig};
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, CredentialsError, ProvideCredentials};
 use crate::endpoint::{Endpoint, Params, RuleSet};
 use crate::error::{BoxError, ResponseError, SdkError, ServiceError};
 use crate::json_errors;
@@ -23,6 +23,10 @@ use crate::sigv4::{self, SignableRequest, SigningParams, SigningSettings};
 
 /// Version of this runtime crate, named in the user agent.
 pub const RUNTIME_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Cached credentials are renewed this long before they expire, so a request signed with them
+/// does not arrive after expiry.
+const CREDENTIALS_REFRESH_MARGIN: Duration = Duration::from_secs(300);
 
 /// Longest body excerpt kept in a [`ResponseError`].
 const SNIPPET_CHARS: usize = 256;
@@ -53,6 +57,8 @@ struct Inner {
     no_tls_roots: Option<String>,
     endpoint_override: Option<String>,
     endpoint: OnceLock<Result<ResolvedEndpoint, String>>,
+    /// The last credentials the provider gave, reused until they near their expiry.
+    credentials: Mutex<Option<Arc<Credentials>>>,
     retry: RetryStrategy,
     user_agent: String,
     amz_user_agent: String,
@@ -149,6 +155,7 @@ impl Handle {
                 no_tls_roots,
                 endpoint_override,
                 endpoint: OnceLock::new(),
+                credentials: Mutex::new(None),
                 retry,
                 user_agent,
                 amz_user_agent,
@@ -242,9 +249,9 @@ impl Handle {
             let invocation_id = &invocation_id;
             let body = &body;
             async move {
-                // Asked before every attempt, so credentials that expire during a backoff are
+                // Checked before every attempt, so credentials that expire during a backoff are
                 // renewed; a provider that fails ends the call.
-                let credentials = provider.provide_credentials().await.map_err(|e| {
+                let credentials = self.credentials(provider.as_ref()).await.map_err(|e| {
                     AttemptError::fatal(construction(format!(
                         "failed to load credentials: {}",
                         error_chain(&e)
@@ -264,6 +271,37 @@ impl Handle {
             }
         })
         .await
+    }
+
+    /// Credentials for the next attempt: the cached ones while they are more than
+    /// [`CREDENTIALS_REFRESH_MARGIN`] from expiry (for ever when they have none), else fresh
+    /// ones from the provider. Without the cache, a profile provider would re-read the shared
+    /// files on every request.
+    async fn credentials(
+        &self,
+        provider: &dyn ProvideCredentials,
+    ) -> Result<Arc<Credentials>, CredentialsError> {
+        let fresh_until = SystemTime::now() + CREDENTIALS_REFRESH_MARGIN;
+        if let Some(cached) = self.cached_credentials() {
+            if !cached.is_expired(fresh_until) {
+                return Ok(cached);
+            }
+        }
+        let credentials = Arc::new(provider.provide_credentials().await?);
+        *self
+            .inner
+            .credentials
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(credentials.clone());
+        Ok(credentials)
+    }
+
+    fn cached_credentials(&self) -> Option<Arc<Credentials>> {
+        self.inner
+            .credentials
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 
     async fn attempt<O: Operation>(

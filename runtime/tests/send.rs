@@ -930,3 +930,48 @@ async fn paginator_closures_coerce_like_generated_code() {
     }
     assert_eq!(n, 3);
 }
+
+/// Counts how often it is asked; hands out credentials expiring `lifetime` from now.
+#[derive(Debug)]
+struct CountingProvider {
+    calls: std::sync::atomic::AtomicUsize,
+    lifetime: Option<Duration>,
+}
+
+impl awsjson_runtime::credentials::ProvideCredentials for CountingProvider {
+    fn provide_credentials(&self) -> awsjson_runtime::credentials::ProvideCredentialsFuture<'_> {
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let expiry = self.lifetime.map(|l| std::time::SystemTime::now() + l);
+        Box::pin(async move {
+            Ok(Credentials::new(
+                ACCESS_KEY, SECRET, None, expiry, "Counting",
+            ))
+        })
+    }
+}
+
+#[tokio::test]
+async fn credentials_are_cached_until_they_near_expiry() {
+    for (lifetime, expected_calls) in [
+        (None, 1),
+        (Some(Duration::from_secs(3600)), 1),
+        // Inside the refresh margin: asked again for every request.
+        (Some(Duration::from_secs(60)), 3),
+    ] {
+        let server = signed_server(vec![ok(json!({})), ok(json!({})), ok(json!({}))]).await;
+        let provider = std::sync::Arc::new(CountingProvider {
+            calls: Default::default(),
+            lifetime,
+        });
+        let client = handle(config(&server.url()).credentials_provider(provider.clone()));
+        for _ in 0..3 {
+            client.send::<Echo>(named("x")).await.unwrap();
+        }
+        assert_eq!(server.request_count(), 3);
+        assert_eq!(
+            provider.calls.load(std::sync::atomic::Ordering::SeqCst),
+            expected_calls,
+            "lifetime {lifetime:?}"
+        );
+    }
+}
