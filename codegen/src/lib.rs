@@ -100,7 +100,7 @@ fn cargo_toml(plan: &Plan, settings: &CrateSettings) -> String {
         ""
     };
     format!(
-        "{header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.85\"\ndescription = \"{description}\"\nlicense = \"Apache-2.0\"\n\n[dependencies]\nawsjson-runtime = {{ path = \"{runtime}\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{workspace}",
+        "{header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.85\"\ndescription = \"{description}\"\nlicense = \"Apache-2.0\"\n\n[dependencies]\naws-client-runtime = {{ path = \"{runtime}\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{workspace}",
         name = plan.crate_name,
         version = settings.version,
         runtime = settings.runtime_path,

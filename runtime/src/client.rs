@@ -135,12 +135,12 @@ impl Handle {
         let app_suffix = app.map(|a| format!(" app/{a}")).unwrap_or_default();
         let os = std::env::consts::OS;
         let user_agent = format!(
-            "{}/{} awsjson-runtime/{RUNTIME_VERSION} os/{os} lang/rust{app_suffix}",
+            "{}/{} aws-client-runtime/{RUNTIME_VERSION} os/{os} lang/rust{app_suffix}",
             sanitize_ua_token(service.crate_name),
             sanitize_ua_token(service.crate_version),
         );
         let amz_user_agent = format!(
-            "awsjson-runtime/{RUNTIME_VERSION} api/{}/{} os/{os} lang/rust {}/{}{app_suffix}",
+            "aws-client-runtime/{RUNTIME_VERSION} api/{}/{} os/{os} lang/rust {}/{}{app_suffix}",
             sanitize_ua_token(&service.sdk_id.to_ascii_lowercase()),
             sanitize_ua_token(service.crate_version),
             sanitize_ua_token(service.crate_name),

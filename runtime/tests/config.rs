@@ -2,13 +2,13 @@
 
 use std::time::Duration;
 
-use awsjson_runtime::config::{
+use aws_client_runtime::config::{
     env_endpoint_suffix, Config, ConfigLoader, TimeoutConfig, DEFAULT_MAX_RESPONSE_BODY_BYTES,
 };
-use awsjson_runtime::credentials::Credentials;
-use awsjson_runtime::profile::Env;
-use awsjson_runtime::retry::RetryConfig;
-use awsjson_runtime::ProvideCredentials;
+use aws_client_runtime::credentials::Credentials;
+use aws_client_runtime::profile::Env;
+use aws_client_runtime::retry::RetryConfig;
+use aws_client_runtime::ProvideCredentials;
 
 #[test]
 fn defaults() {

@@ -5,11 +5,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use awsjson_runtime::credentials::{
+use aws_client_runtime::credentials::{
     EnvironmentVariableCredentialsProvider, ProfileFileCredentialsProvider,
 };
-use awsjson_runtime::region::{default_region, region_from_profile, try_default_region};
-use awsjson_runtime::{Credentials, DefaultCredentialsChain, Env, ProvideCredentials, Region};
+use aws_client_runtime::region::{default_region, region_from_profile, try_default_region};
+use aws_client_runtime::{Credentials, DefaultCredentialsChain, Env, ProvideCredentials, Region};
 
 const SECRET: &str = "SECRETwJalrXUtnFEMIK7MDENGbPxRfiCY";
 const TOKEN: &str = "TOKENAQoDYXdzEPTwEXAMPLEtc764bNrC9SAP";
@@ -22,7 +22,7 @@ impl Home {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!(
-            "awsjson-runtime-creds-{}-{name}-{n}",
+            "aws-client-runtime-creds-{}-{name}-{n}",
             std::process::id()
         ));
         let _ = fs::remove_dir_all(&dir);
@@ -82,7 +82,7 @@ fn credentials_debug_and_secret_display_are_redacted() {
     assert!(debug.contains("** redacted **"), "{debug}");
     assert!(debug.contains("AKIDEXAMPLE"), "{debug}");
     assert_no_secret(&format!("{:#?}", c));
-    let secret = awsjson_runtime::credentials::Secret::new(SECRET);
+    let secret = aws_client_runtime::credentials::Secret::new(SECRET);
     assert_eq!(secret.to_string(), "** redacted **");
     assert_eq!(format!("{secret:?}"), "** redacted **");
     assert_eq!(secret.expose_secret(), SECRET);

@@ -7,11 +7,11 @@
 //! When `../shared` is missing the tests fail if `CI=true` and otherwise print what is
 //! missing and return.
 
-use awsjson_runtime::endpoint::partition::{
+use aws_client_runtime::endpoint::partition::{
     resolve_partition, OutputOverrides, Partition, PARTITIONS, PARTITIONS_VERSION,
 };
-use awsjson_runtime::endpoint::test_cases::{check_case, CaseOutcome};
-use awsjson_runtime::endpoint::{Params, RuleSet, Value};
+use aws_client_runtime::endpoint::test_cases::{check_case, CaseOutcome};
+use aws_client_runtime::endpoint::{Params, RuleSet, Value};
 use serde_json::{json, Map, Value as Json};
 use std::path::{Path, PathBuf};
 

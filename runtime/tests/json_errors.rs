@@ -1,6 +1,6 @@
 //! Error-code, message and request-id parsing of awsJson error responses (DESIGN section 2).
 
-use awsjson_runtime::json_errors::{
+use aws_client_runtime::json_errors::{
     parse_error_metadata, parse_query_error_header, sanitize_error_code, snippet,
 };
 use http::header::{HeaderMap, HeaderName, HeaderValue};

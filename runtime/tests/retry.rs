@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use awsjson_runtime::retry::{
+use aws_client_runtime::retry::{
     classify_error_response, uuid_v4, JitterRng, RetryConfig, RetryKind, RetryStrategy,
     TokenBucket, THROTTLING_CODES,
 };
@@ -194,7 +194,7 @@ mod paused_clock {
     use std::sync::atomic::{AtomicU32, Ordering};
     use std::time::Duration;
 
-    use awsjson_runtime::retry::{
+    use aws_client_runtime::retry::{
         run_with_retries, AttemptError, JitterRng, RetryConfig, RetryKind, RetryStrategy,
     };
     use tokio::time::Instant;

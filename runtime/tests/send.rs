@@ -7,17 +7,17 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use awsjson_runtime::client::Handle;
-use awsjson_runtime::config::{Config, ConfigBuilder, ConfigLoader, TimeoutConfig};
-use awsjson_runtime::credentials::Credentials;
-use awsjson_runtime::paginate::{paginate, paginate_items};
-use awsjson_runtime::profile::Env;
-use awsjson_runtime::retry::RetryConfig;
-use awsjson_runtime::sigv4::{
+use aws_client_runtime::client::Handle;
+use aws_client_runtime::config::{Config, ConfigBuilder, ConfigLoader, TimeoutConfig};
+use aws_client_runtime::credentials::Credentials;
+use aws_client_runtime::paginate::{paginate, paginate_items};
+use aws_client_runtime::profile::Env;
+use aws_client_runtime::retry::RetryConfig;
+use aws_client_runtime::sigv4::{
     calculate_signature, canonical_request, credential_scope, string_to_sign, SignableRequest,
     SigningSettings,
 };
-use awsjson_runtime::{
+use aws_client_runtime::{
     ErrorMetadata, Operation, ProvideErrorMetadata, SdkError, ServiceInfo, Unhandled,
 };
 use serde::{Deserialize, Serialize};
@@ -244,7 +244,10 @@ async fn request_shape_and_signature() {
     assert_eq!(r.header("content-length"), Some("12"));
     assert_eq!(r.header("amz-sdk-request"), Some("attempt=1; max=3"));
     let ua = r.header("user-agent").unwrap();
-    assert!(ua.starts_with("test-client/0.0.1 awsjson-runtime/"), "{ua}");
+    assert!(
+        ua.starts_with("test-client/0.0.1 aws-client-runtime/"),
+        "{ua}"
+    );
     assert!(ua.ends_with(" app/my_app"), "{ua}");
     let amz_ua = r.header("x-amz-user-agent").unwrap();
     assert!(
@@ -938,8 +941,8 @@ struct CountingProvider {
     lifetime: Option<Duration>,
 }
 
-impl awsjson_runtime::credentials::ProvideCredentials for CountingProvider {
-    fn provide_credentials(&self) -> awsjson_runtime::credentials::ProvideCredentialsFuture<'_> {
+impl aws_client_runtime::credentials::ProvideCredentials for CountingProvider {
+    fn provide_credentials(&self) -> aws_client_runtime::credentials::ProvideCredentialsFuture<'_> {
         self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let expiry = self.lifetime.map(|l| std::time::SystemTime::now() + l);
         Box::pin(async move {

@@ -9,11 +9,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use awsjson_runtime::sigv4::{
+use aws_client_runtime::sigv4::{
     self, canonical_request, credential_scope, format_amz_date, sign_headers, sign_query,
     string_to_sign, SignableRequest, SigningParams, SigningSettings,
 };
-use awsjson_runtime::Credentials;
+use aws_client_runtime::Credentials;
 
 fn suite_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata/sigv4");

@@ -8,8 +8,8 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use awsjson_runtime::credentials::Env;
-use awsjson_runtime::sigv4::{
+use aws_client_runtime::credentials::Env;
+use aws_client_runtime::sigv4::{
     calculate_signature, canonical_request, credential_scope, parse_authorization, string_to_sign,
     SignableRequest, SigningSettings,
 };
@@ -785,7 +785,7 @@ async fn a_credentials_error_says_where_it_looked() {
         impl memorydb::config::ProvideCredentials for Broken {
             fn provide_credentials(
                 &self,
-            ) -> awsjson_runtime::credentials::ProvideCredentialsFuture<'_> {
+            ) -> aws_client_runtime::credentials::ProvideCredentialsFuture<'_> {
                 Box::pin(async {
                     Err(memorydb::config::CredentialsError::provider_error(
                         "vault at http://vault.invalid refused the token",

@@ -1,7 +1,7 @@
 //! Broken or unsupported models are rejected with every problem named by shape and member,
 //! and nothing is produced.
 
-use awsjson_codegen::{generate, CrateSettings, Options};
+use aws_client_codegen::{generate, CrateSettings, Options};
 use serde_json::{json, Value};
 
 fn base() -> Value {

@@ -1,7 +1,7 @@
 //! Snapshots of every generated file, for the project model and for each fixture model (one
 //! Smithy construct each). A change in generated code shows up here as a reviewable diff.
 
-use awsjson_codegen::{generate, CrateSettings, Options};
+use aws_client_codegen::{generate, CrateSettings, Options};
 use tests::{fixture_models, workspace_root};
 
 fn snapshot_crate(label: &str, model: &std::path::Path, crate_name: Option<&str>) {

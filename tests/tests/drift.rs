@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use awsjson_codegen::{generate, CrateSettings, Options};
+use aws_client_codegen::{generate, CrateSettings, Options};
 use tests::{fixture_models, workspace_root};
 
 fn check(model: &Path, out: &Path, crate_name: Option<String>) -> Vec<String> {

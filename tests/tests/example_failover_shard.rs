@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use awsjson_runtime::credentials::Env;
+use aws_client_runtime::credentials::Env;
 use memorydb::config::{ConfigLoader, Credentials, RetryConfig};
 use serde_json::{json, Value};
 use tests::stub_server::{Reply, Request, Response, StubServer};

@@ -22,8 +22,8 @@ mod fault_support;
 
 use std::time::{Duration, Instant};
 
-use awsjson_runtime::config::{RetryConfig, TimeoutConfig};
-use awsjson_runtime::SdkError;
+use aws_client_runtime::config::{RetryConfig, TimeoutConfig};
+use aws_client_runtime::SdkError;
 use fault_support::*;
 
 /// Every test must finish within this, whatever the server does.
@@ -722,7 +722,7 @@ async fn chunked_body_over_the_default_limit_fails() {
         .await;
         let err = describe(&client(server.url())).await.unwrap_err();
         assert!(matches!(err, SdkError::ResponseError(_)), "{err:?}");
-        let limit = awsjson_runtime::config::DEFAULT_MAX_RESPONSE_BODY_BYTES;
+        let limit = aws_client_runtime::config::DEFAULT_MAX_RESPONSE_BODY_BYTES;
         assert!(
             err.to_string().contains(&format!("limit of {limit} bytes")),
             "{err}"

@@ -6,7 +6,7 @@
 //! |---|---|
 //! | output parsing (`serde_json::from_slice` of MemoryDB and every fixture crate's output) | random bytes; byte and JSON mutations of `tests/fuzz-corpus/*.json` |
 //! | error parsing (`json_errors::parse_error_metadata`, the generated `parse_error`, retry classification) | random status, headers and bodies; mutated error documents |
-//! | the code generator (`awsjson_codegen::generate`) | JSON mutations of `model/memorydb.json` and `tests/fixtures/*.json` |
+//! | the code generator (`aws_client_codegen::generate`) | JSON mutations of `model/memorydb.json` and `tests/fixtures/*.json` |
 //! | shared config/credentials files, endpoint rule sets, timestamps, `Authorization` headers | mutated seeds and random strings |
 //!
 //! Seeds live in `tests/fuzz-corpus/`. Panics are caught with `catch_unwind` so the failing
@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use awsjson_runtime::json_errors;
-use awsjson_runtime::Operation;
+use aws_client_runtime::json_errors;
+use aws_client_runtime::Operation;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -586,7 +586,7 @@ fn handle_error(r: &ErrorResponse) -> Result<(), String> {
     let body = &r.body;
     let fs = memorydb::operation::failover_shard::FailoverShard::parse_error(meta.clone(), body);
     let retryable = memorydb::operation::failover_shard::FailoverShard::is_retryable_error(&fs);
-    let _ = awsjson_runtime::retry::classify_error_response(
+    let _ = aws_client_runtime::retry::classify_error_response(
         meta.code(),
         meta.query_error_code(),
         r.status,
@@ -691,7 +691,7 @@ const TRICKY_NAMES: &[&str] = &[
     "core",
     "std",
     "serde",
-    "awsjson_runtime",
+    "aws_client_runtime",
 ];
 
 /// Trait ids the generator interprets.
@@ -903,9 +903,9 @@ fn apply_model_edits(mut model: Value, edits: &[ModelEdit]) -> Value {
 }
 
 fn run_codegen(text: &str) {
-    let options = awsjson_codegen::Options::default();
-    let settings = awsjson_codegen::CrateSettings::default();
-    match awsjson_codegen::generate(text, &options, &settings) {
+    let options = aws_client_codegen::Options::default();
+    let settings = aws_client_codegen::CrateSettings::default();
+    match aws_client_codegen::generate(text, &options, &settings) {
         Ok(generated) => {
             assert!(generated.files.contains_key("src/lib.rs"));
         }
@@ -921,7 +921,7 @@ proptest! {
 
     #[test]
     fn codegen_never_panics_on_mutated_models((what, text) in mutated_model()) {
-        guarded("awsjson_codegen::generate", &what, CODEGEN_LIMIT, || run_codegen(&text))?;
+        guarded("aws_client_codegen::generate", &what, CODEGEN_LIMIT, || run_codegen(&text))?;
     }
 }
 
@@ -935,7 +935,7 @@ proptest! {
     ) {
         let text = serde_json::to_string(&apply_model_edits(models()[i].1.clone(), &edits)).unwrap();
         let what = format!("{} with {edits:?}", models()[i].0);
-        guarded("awsjson_codegen::generate", &what, CODEGEN_LIMIT, || run_codegen(&text))?;
+        guarded("aws_client_codegen::generate", &what, CODEGEN_LIMIT, || run_codegen(&text))?;
     }
 }
 
@@ -950,7 +950,7 @@ proptest! {
         let text = serde_json::to_vec(&models()[i].1).unwrap();
         let text = String::from_utf8_lossy(&apply_bytes(&text, &edits)).into_owned();
         let what = format!("{} with {edits:?}", models()[i].0);
-        guarded("awsjson_codegen::generate", &what, CODEGEN_LIMIT, || run_codegen(&text))?;
+        guarded("aws_client_codegen::generate", &what, CODEGEN_LIMIT, || run_codegen(&text))?;
     }
 }
 
@@ -982,7 +982,7 @@ proptest! {
         edits in proptest::collection::vec(byte_edit(), 0..8),
         credentials in any::<bool>(),
     ) {
-        use awsjson_runtime::profile::{ProfileFileKind, ProfileSet};
+        use aws_client_runtime::profile::{ProfileFileKind, ProfileSet};
         let text = String::from_utf8_lossy(&apply_bytes(CONFIG_SEED.as_bytes(), &edits)).into_owned();
         let kind = if credentials { ProfileFileKind::Credentials } else { ProfileFileKind::Config };
         let result = guarded("profile parsing", &text, PARSE_LIMIT, || {
@@ -1006,8 +1006,8 @@ proptest! {
         let rules = apply_json(endpoint_rules().clone(), &edits);
         let input = format!("{region:?} fips={fips} dual={dual} endpoint={endpoint:?} edits={edits:?}");
         guarded("endpoint resolution", &input, PARSE_LIMIT, || {
-            if let Ok(set) = awsjson_runtime::RuleSet::from_json(&rules) {
-                let params = awsjson_runtime::EndpointParams::new()
+            if let Ok(set) = aws_client_runtime::RuleSet::from_json(&rules) {
+                let params = aws_client_runtime::EndpointParams::new()
                     .with_str("Region", region.clone())
                     .with_bool("UseFIPS", fips)
                     .with_bool("UseDualStack", dual)
@@ -1019,15 +1019,15 @@ proptest! {
 
     #[test]
     fn timestamps_and_authorization_never_panic(text in prop_oneof![word(), "[ -~]{0,60}"], f in any::<f64>()) {
-        use awsjson_runtime::DateTime;
+        use aws_client_runtime::DateTime;
         guarded("timestamp parsing", &text, PARSE_LIMIT, || {
             let _ = DateTime::parse_rfc3339(&text).map(|t| t.to_rfc3339());
             let _ = DateTime::parse_http_date(&text).map(|t| t.to_http_date());
             if let Some(t) = DateTime::from_secs_f64(f) {
                 let _ = (t.as_secs_f64(), t.to_string(), t.to_millis());
             }
-            let _ = awsjson_runtime::sigv4::parse_authorization(&text);
-            let _ = awsjson_runtime::sigv4::parse_authorization(&format!(
+            let _ = aws_client_runtime::sigv4::parse_authorization(&text);
+            let _ = aws_client_runtime::sigv4::parse_authorization(&format!(
                 "AWS4-HMAC-SHA256 Credential={text}, SignedHeaders={text}, Signature={text}"
             ));
         })?;
@@ -1090,10 +1090,10 @@ fn corpus_seeds_parse_as_intended() {
 fn unmutated_models_generate() {
     for (name, model) in models() {
         let text = serde_json::to_string(model).unwrap();
-        let generated = awsjson_codegen::generate(
+        let generated = aws_client_codegen::generate(
             &text,
-            &awsjson_codegen::Options::default(),
-            &awsjson_codegen::CrateSettings::default(),
+            &aws_client_codegen::Options::default(),
+            &aws_client_codegen::CrateSettings::default(),
         )
         .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(generated.files.contains_key("src/lib.rs"), "{name}");
@@ -1113,10 +1113,10 @@ fn regression_operation_error_that_is_not_a_structure() {
         }
         let text = serde_json::to_string(&model).unwrap();
         let err = catch_unwind(|| {
-            awsjson_codegen::generate(
+            aws_client_codegen::generate(
                 &text,
-                &awsjson_codegen::Options::default(),
-                &awsjson_codegen::CrateSettings::default(),
+                &aws_client_codegen::Options::default(),
+                &aws_client_codegen::CrateSettings::default(),
             )
         })
         .unwrap_or_else(|_| panic!("generate panicked for an error of type {ty}"))
@@ -1151,10 +1151,10 @@ fn regression_list_or_map_containing_itself() {
         (map, map_id.as_str()),
     ] {
         let text = serde_json::to_string(&model).unwrap();
-        let err = awsjson_codegen::generate(
+        let err = aws_client_codegen::generate(
             &text,
-            &awsjson_codegen::Options::default(),
-            &awsjson_codegen::CrateSettings::default(),
+            &aws_client_codegen::Options::default(),
+            &aws_client_codegen::CrateSettings::default(),
         )
         .expect_err("a collection that contains itself is invalid");
         assert!(
@@ -1190,10 +1190,10 @@ fn regression_deeply_nested_endpoint_rule_set() {
     // Run where a test thread's stack is, not the main thread's larger one.
     std::thread::spawn(move || {
         let deep = with_argument_depth(400);
-        let err = awsjson_runtime::RuleSet::from_json(&deep).unwrap_err();
+        let err = aws_client_runtime::RuleSet::from_json(&deep).unwrap_err();
         assert!(err.to_string().contains("nested deeper than 128"), "{err}");
-        let fine = awsjson_runtime::RuleSet::from_json(&with_argument_depth(100)).unwrap();
-        let params = awsjson_runtime::EndpointParams::new().with_str("Region", "us-east-1");
+        let fine = aws_client_runtime::RuleSet::from_json(&with_argument_depth(100)).unwrap();
+        let params = aws_client_runtime::EndpointParams::new().with_str("Region", "us-east-1");
         assert_eq!(fine.resolve(&params).unwrap().url(), "https://x");
     })
     .join()

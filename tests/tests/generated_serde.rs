@@ -227,7 +227,7 @@ fn deprecated_members_still_work() {
 
 #[test]
 fn errors_map_codes_to_variants() {
-    use awsjson_runtime::{ErrorMetadata, Operation};
+    use aws_client_runtime::{ErrorMetadata, Operation};
     use fixture_errors::operation::op::{Op, OpError, OpInput};
     let meta = ErrorMetadata::builder()
         .code("NotFound")

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use awsjson_runtime::credentials::Credentials;
+use aws_client_runtime::credentials::Credentials;
 use fixture_key_pages::{Client, Config};
 use serde_json::{json, Value};
 use tests::stub_server::{Reply, Response, StubServer};

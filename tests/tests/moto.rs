@@ -14,8 +14,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-use awsjson_runtime::sigv4::SigningSettings;
-use awsjson_runtime::sigv4::{sign_headers, uri_encode, SignableRequest, SigningParams};
+use aws_client_runtime::sigv4::SigningSettings;
+use aws_client_runtime::sigv4::{sign_headers, uri_encode, SignableRequest, SigningParams};
 use memorydb::config::{Credentials, RetryConfig, TimeoutConfig};
 use memorydb::error::SdkError;
 use memorydb::operation::describe_clusters::DescribeClustersError;

@@ -44,7 +44,7 @@ proptest! {
             .shard_name(shard.clone())
             .build()
             .unwrap();
-        let body = awsjson_runtime::serde_fmt::to_body(&input).unwrap();
+        let body = aws_client_runtime::serde_fmt::to_body(&input).unwrap();
         let value: Value = serde_json::from_slice(&body).unwrap();
         prop_assert_eq!(
             value,
@@ -68,7 +68,7 @@ proptest! {
             .set_show_shard_details(shards)
             .build()
             .unwrap();
-        let body = awsjson_runtime::serde_fmt::to_body(&input).unwrap();
+        let body = aws_client_runtime::serde_fmt::to_body(&input).unwrap();
         let value: Value = serde_json::from_slice(&body).unwrap();
         let object = value.as_object().expect("a JSON object");
         // Only the members that are set, and nothing else.

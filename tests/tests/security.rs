@@ -17,11 +17,11 @@ mod fault_support;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use awsjson_runtime::client::Handle;
-use awsjson_runtime::config::{Config, RetryConfig};
-use awsjson_runtime::credentials::{Credentials, DefaultCredentialsChain, ProvideCredentials};
-use awsjson_runtime::sigv4::{self, SignableRequest, SigningSettings};
-use awsjson_runtime::{Env, RuleSet, SdkError, ServiceInfo};
+use aws_client_runtime::client::Handle;
+use aws_client_runtime::config::{Config, RetryConfig};
+use aws_client_runtime::credentials::{Credentials, DefaultCredentialsChain, ProvideCredentials};
+use aws_client_runtime::sigv4::{self, SignableRequest, SigningSettings};
+use aws_client_runtime::{Env, RuleSet, SdkError, ServiceInfo};
 use fault_support::*;
 use serde_json::Value;
 
@@ -343,7 +343,7 @@ const REGIONS: &[&str] = &[
 
 /// The DNS suffixes of the partition a region belongs to (regular and dual-stack).
 fn partition_suffixes(region: &str) -> [String; 2] {
-    let p = awsjson_runtime::endpoint::partition::resolve_partition(region);
+    let p = aws_client_runtime::endpoint::partition::resolve_partition(region);
     [
         format!(".{}", p.dns_suffix),
         format!(".{}", p.dual_stack_dns_suffix),
@@ -372,7 +372,7 @@ fn endpoints_from_the_model_rules_are_https() {
     for region in REGIONS {
         for fips in [false, true] {
             for dual in [false, true] {
-                let params = awsjson_runtime::EndpointParams::new()
+                let params = aws_client_runtime::EndpointParams::new()
                     .with_str("Region", *region)
                     .with_bool("UseFIPS", fips)
                     .with_bool("UseDualStack", dual);
@@ -700,7 +700,7 @@ impl TempDir {
         let dir = std::env::temp_dir().join(format!(
             "awsjson-security-{tag}-{}-{}",
             std::process::id(),
-            awsjson_runtime::retry::uuid_v4()
+            aws_client_runtime::retry::uuid_v4()
         ));
         std::fs::create_dir_all(&dir).unwrap();
         Self(dir)
@@ -850,10 +850,10 @@ fn every_crate_root_forbids_unsafe_code() {
     // The generator puts it in every crate it writes, whatever the model.
     for (name, path) in tests::fixture_models() {
         let text = std::fs::read_to_string(&path).unwrap();
-        let generated = awsjson_codegen::generate(
+        let generated = aws_client_codegen::generate(
             &text,
-            &awsjson_codegen::Options::default(),
-            &awsjson_codegen::CrateSettings::default(),
+            &aws_client_codegen::Options::default(),
+            &aws_client_codegen::CrateSettings::default(),
         )
         .unwrap();
         assert!(

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use awsjson_codegen::{generate, CrateSettings, Options};
+use aws_client_codegen::{generate, CrateSettings, Options};
 
 use crate::{workspace_root, Failure};
 

@@ -25,10 +25,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use awsjson_codegen::index::{ShapeIndex, ShapeType};
-use awsjson_codegen::{generate, naming, CrateSettings, Generated, Options};
-use awsjson_runtime::endpoint::test_cases::{check_case, CaseOutcome};
-use awsjson_runtime::endpoint::{Params, RuleSet, Value};
+use aws_client_codegen::index::{ShapeIndex, ShapeType};
+use aws_client_codegen::{generate, naming, CrateSettings, Generated, Options};
+use aws_client_runtime::endpoint::test_cases::{check_case, CaseOutcome};
+use aws_client_runtime::endpoint::{Params, RuleSet, Value};
 use serde_json::{json, Value as Json};
 
 use crate::codegen::relative;
@@ -639,7 +639,7 @@ fn check_against_model(index: &ShapeIndex, generated: &Generated, report: &mut R
         .collect();
     report.paginators = (with_paginator.len(), paginated.len());
     for op in &paginated {
-        let name = awsjson_codegen::index::shape_name(op);
+        let name = aws_client_codegen::index::shape_name(op);
         if !with_paginator.contains(name) && !gaps.contains(op) {
             report.failures.push(format!(
                 "{op} is @paginated but got no paginator, and the generator gave no reason"
@@ -667,7 +667,7 @@ fn check_against_model(index: &ShapeIndex, generated: &Generated, report: &mut R
     }
     let model_names: BTreeSet<&str> = paginated
         .iter()
-        .map(|op| awsjson_codegen::index::shape_name(op))
+        .map(|op| aws_client_codegen::index::shape_name(op))
         .collect();
     for name in with_paginator.difference(&model_names) {
         report.failures.push(format!(

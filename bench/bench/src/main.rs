@@ -542,10 +542,10 @@ fn codegen(root: &std::path::Path) {
         let mut files = 0;
         for _ in 0..5 {
             let t0 = Instant::now();
-            let generated = awsjson_codegen::generate(
+            let generated = aws_client_codegen::generate(
                 &text,
-                &awsjson_codegen::Options::default(),
-                &awsjson_codegen::CrateSettings::default(),
+                &aws_client_codegen::Options::default(),
+                &aws_client_codegen::CrateSettings::default(),
             )
             .expect("codegen failed");
             best = best.min(t0.elapsed());

@@ -98,7 +98,7 @@ pub fn field_ty(f: &Field) -> TokenStream {
 /// Serde attributes for a struct field: wire name, absence, and non-default wire formats.
 pub fn serde_field_attrs(f: &Field) -> TokenStream {
     let wire = &f.wire_name;
-    let fmt = |m: &str| format!("::awsjson_runtime::serde_fmt::{m}");
+    let fmt = |m: &str| format!("::aws_client_runtime::serde_fmt::{m}");
     if f.optional {
         let with = match (&f.ty, f.timestamp_format.as_deref()) {
             (RustType::DateTime, Some("date-time")) => Some(("with", fmt("date_time"))),

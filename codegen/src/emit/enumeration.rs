@@ -106,7 +106,7 @@ fn emit_str(e: &EnumDef) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                ::awsjson_runtime::serde_fmt::enum_from_str(deserializer)
+                ::aws_client_runtime::serde_fmt::enum_from_str(deserializer)
             }
         }
     }

@@ -39,13 +39,13 @@ pub fn emit(op: &OperationPlan) -> TokenStream {
     let parse_body = if op.errors.is_empty() {
         quote! {
             let _ = body;
-            #error::Unhandled(::awsjson_runtime::Unhandled::new(meta))
+            #error::Unhandled(::aws_client_runtime::Unhandled::new(meta))
         }
     } else {
         quote! {
             match meta.code() {
                 #(#error_arms)*
-                _ => #error::Unhandled(::awsjson_runtime::Unhandled::new(meta)),
+                _ => #error::Unhandled(::aws_client_runtime::Unhandled::new(meta)),
             }
         }
     };
@@ -82,13 +82,13 @@ pub fn emit(op: &OperationPlan) -> TokenStream {
         #[non_exhaustive]
         pub struct #marker;
 
-        impl ::awsjson_runtime::Operation for #marker {
+        impl ::aws_client_runtime::Operation for #marker {
             type Input = #input;
             type Output = #output;
             type Error = #error;
             const NAME: &'static str = #wire_name;
 
-            fn parse_error(meta: ::awsjson_runtime::ErrorMetadata, body: &[u8]) -> #error {
+            fn parse_error(meta: ::aws_client_runtime::ErrorMetadata, body: &[u8]) -> #error {
                 #parse_body
             }
 
@@ -106,12 +106,12 @@ pub fn emit(op: &OperationPlan) -> TokenStream {
         #op_docs
         #[derive(Debug, Clone)]
         pub struct #fluent {
-            handle: ::awsjson_runtime::client::Handle,
+            handle: ::aws_client_runtime::client::Handle,
             inner: #input_builder,
         }
 
         /// Starts the fluent builder; a free function so no member name can clash with it.
-        pub(crate) fn fluent_builder(handle: ::awsjson_runtime::client::Handle) -> #fluent {
+        pub(crate) fn fluent_builder(handle: ::aws_client_runtime::client::Handle) -> #fluent {
             #fluent { handle, inner: #input_builder::default() }
         }
 
@@ -123,8 +123,8 @@ pub fn emit(op: &OperationPlan) -> TokenStream {
             }
 
             #[doc = #send_doc]
-            pub async fn send(self) -> Result<#output, ::awsjson_runtime::SdkError<#error>> {
-                let input = self.inner.build().map_err(::awsjson_runtime::SdkError::construction_failure)?;
+            pub async fn send(self) -> Result<#output, ::aws_client_runtime::SdkError<#error>> {
+                let input = self.inner.build().map_err(::aws_client_runtime::SdkError::construction_failure)?;
                 self.handle.send::<#marker>(input).await
             }
 
@@ -169,13 +169,13 @@ fn emit_error_enum(op: &OperationPlan, error: &proc_macro2::Ident) -> TokenStrea
         pub enum #error {
             #(#variants)*
             /// An error the model does not describe; keeps the code, message, status and request id.
-            Unhandled(::awsjson_runtime::Unhandled),
+            Unhandled(::aws_client_runtime::Unhandled),
         }
 
         impl #error {
             /// Code, message, request id and status of the error response.
-            pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
-                use ::awsjson_runtime::ProvideErrorMetadata as _;
+            pub fn meta(&self) -> &::aws_client_runtime::ErrorMetadata {
+                use ::aws_client_runtime::ProvideErrorMetadata as _;
                 match self {
                     #( Self::#vnames(e) => e.meta(), )*
                     Self::Unhandled(e) => e.meta(),
@@ -191,7 +191,7 @@ fn emit_error_enum(op: &OperationPlan, error: &proc_macro2::Ident) -> TokenStrea
             pub fn message(&self) -> Option<&str> {
                 match self {
                     #( Self::#vnames(e) => e.message(), )*
-                    Self::Unhandled(e) => ::awsjson_runtime::ProvideErrorMetadata::meta(e).message(),
+                    Self::Unhandled(e) => ::aws_client_runtime::ProvideErrorMetadata::meta(e).message(),
                 }
             }
 
@@ -226,8 +226,8 @@ fn emit_error_enum(op: &OperationPlan, error: &proc_macro2::Ident) -> TokenStrea
             }
         }
 
-        impl ::awsjson_runtime::ProvideErrorMetadata for #error {
-            fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+        impl ::aws_client_runtime::ProvideErrorMetadata for #error {
+            fn meta(&self) -> &::aws_client_runtime::ErrorMetadata {
                 #error::meta(self)
             }
         }
@@ -319,14 +319,14 @@ fn emit_paginator(
     // String tokens are borrowed from each page; map tokens (DynamoDB keys) are cloned.
     let (pages_call, items_call, read_token) = if p.string_token {
         (
-            quote! { ::awsjson_runtime::paginate::paginate::<#marker> },
-            quote! { ::awsjson_runtime::paginate::paginate_items::<#marker, _> },
+            quote! { ::aws_client_runtime::paginate::paginate::<#marker> },
+            quote! { ::aws_client_runtime::paginate::paginate_items::<#marker, _> },
             quote! { |page| page.#out_tok.as_deref() },
         )
     } else {
         (
-            quote! { ::awsjson_runtime::paginate::paginate_with_token::<#marker, _> },
-            quote! { ::awsjson_runtime::paginate::paginate_items_with_token::<#marker, _, _> },
+            quote! { ::aws_client_runtime::paginate::paginate_with_token::<#marker, _> },
+            quote! { ::aws_client_runtime::paginate::paginate_items_with_token::<#marker, _, _> },
             quote! { |page| page.#out_tok.clone() },
         )
     };
@@ -346,7 +346,7 @@ fn emit_paginator(
         let item = ty(item);
         quote! {
             /// The items of every page, one by one.
-            pub fn items(self) -> ::awsjson_runtime::paginate::PaginationStream<Result<#item, ::awsjson_runtime::SdkError<#error>>> {
+            pub fn items(self) -> ::aws_client_runtime::paginate::PaginationStream<Result<#item, ::aws_client_runtime::SdkError<#error>>> {
                 match self.inner.build() {
                     Ok(input) => #items_call(
                         self.handle,
@@ -355,9 +355,9 @@ fn emit_paginator(
                         |input, token| input.#in_tok = token,
                         |page| page.#field.unwrap_or_default(),
                     ),
-                    Err(e) => ::awsjson_runtime::paginate::PaginationStream::new(
-                        ::awsjson_runtime::export::futures_util::stream::once(async move {
-                            Err(::awsjson_runtime::SdkError::construction_failure(e))
+                    Err(e) => ::aws_client_runtime::paginate::PaginationStream::new(
+                        ::aws_client_runtime::export::futures_util::stream::once(async move {
+                            Err(::aws_client_runtime::SdkError::construction_failure(e))
                         }),
                     ),
                 }
@@ -378,7 +378,7 @@ fn emit_paginator(
         #[doc = #doc]
         #[derive(Debug, Clone)]
         pub struct #paginator {
-            handle: ::awsjson_runtime::client::Handle,
+            handle: ::aws_client_runtime::client::Handle,
             inner: #input_builder,
         }
 
@@ -386,7 +386,7 @@ fn emit_paginator(
             #page_size
 
             /// Every page as a stream, stopping after the last page or the first error.
-            pub fn send(self) -> ::awsjson_runtime::paginate::PaginationStream<Result<#output, ::awsjson_runtime::SdkError<#error>>> {
+            pub fn send(self) -> ::aws_client_runtime::paginate::PaginationStream<Result<#output, ::aws_client_runtime::SdkError<#error>>> {
                 match self.inner.build() {
                     Ok(input) => #pages_call(
                         self.handle,
@@ -394,9 +394,9 @@ fn emit_paginator(
                         #read_token,
                         |input, token| input.#in_tok = token,
                     ),
-                    Err(e) => ::awsjson_runtime::paginate::PaginationStream::new(
-                        ::awsjson_runtime::export::futures_util::stream::once(async move {
-                            Err(::awsjson_runtime::SdkError::construction_failure(e))
+                    Err(e) => ::aws_client_runtime::paginate::PaginationStream::new(
+                        ::aws_client_runtime::export::futures_util::stream::once(async move {
+                            Err(::aws_client_runtime::SdkError::construction_failure(e))
                         }),
                     ),
                 }

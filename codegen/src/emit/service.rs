@@ -78,13 +78,13 @@ pub fn client_rs(plan: &Plan) -> TokenStream {
         #[doc = #client_doc]
         #[derive(Debug, Clone)]
         pub struct Client {
-            handle: ::awsjson_runtime::client::Handle,
+            handle: ::aws_client_runtime::client::Handle,
         }
 
         impl Client {
             /// Creates a client from an explicit configuration.
             pub fn new(config: crate::Config) -> Self {
-                Self { handle: ::awsjson_runtime::client::Handle::new(config, &crate::service::SERVICE) }
+                Self { handle: ::aws_client_runtime::client::Handle::new(config, &crate::service::SERVICE) }
             }
 
             /// Creates a client configured from the environment and shared config files, as the
@@ -108,13 +108,13 @@ pub fn config_rs() -> TokenStream {
     quote! {
         #![doc = " Client configuration: region, credentials, endpoint, retries and timeouts."]
 
-        pub use ::awsjson_runtime::config::{load_from_env, Config, ConfigBuilder, ConfigLoader, TimeoutConfig};
-        pub use ::awsjson_runtime::credentials::{
+        pub use ::aws_client_runtime::config::{load_from_env, Config, ConfigBuilder, ConfigLoader, TimeoutConfig};
+        pub use ::aws_client_runtime::credentials::{
             Credentials, CredentialsError, DefaultCredentialsChain, EnvironmentVariableCredentialsProvider,
             ProfileFileCredentialsProvider, ProvideCredentials,
         };
-        pub use ::awsjson_runtime::region::Region;
-        pub use ::awsjson_runtime::retry::RetryConfig;
+        pub use ::aws_client_runtime::region::Region;
+        pub use ::aws_client_runtime::retry::RetryConfig;
     }
 }
 
@@ -123,7 +123,7 @@ pub fn primitives_rs() -> TokenStream {
     quote! {
         #![doc = " Value types used by the generated shapes."]
 
-        pub use ::awsjson_runtime::{Blob, DateTime, Document, UnknownValue};
+        pub use ::aws_client_runtime::{Blob, DateTime, Document, UnknownValue};
     }
 }
 
@@ -157,10 +157,10 @@ pub fn error_rs(plan: &Plan) -> TokenStream {
                 }
             }
 
-            impl From<::awsjson_runtime::SdkError<crate::operation::#module::#op_error>> for Error {
-                fn from(err: ::awsjson_runtime::SdkError<crate::operation::#module::#op_error>) -> Self {
+            impl From<::aws_client_runtime::SdkError<crate::operation::#module::#op_error>> for Error {
+                fn from(err: ::aws_client_runtime::SdkError<crate::operation::#module::#op_error>) -> Self {
                     match err {
-                        ::awsjson_runtime::SdkError::ServiceError(e) => e.err.into(),
+                        ::aws_client_runtime::SdkError::ServiceError(e) => e.err.into(),
                         other => Error::Other(Box::new(other)),
                     }
                 }
@@ -170,7 +170,7 @@ pub fn error_rs(plan: &Plan) -> TokenStream {
     quote! {
         #![doc = " Errors: the runtime's error model, and [`Error`], which any operation's error converts into."]
 
-        pub use ::awsjson_runtime::{BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, Unhandled};
+        pub use ::aws_client_runtime::{BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, Unhandled};
 
         /// Every modelled error of the service, plus unmodelled and non-service failures, so that
         /// code calling several operations can use one error type with `?`.
@@ -228,7 +228,7 @@ pub fn service_rs(plan: &Plan) -> Result<TokenStream, String> {
     Ok(quote! {
         #![doc = " Facts about the service that the runtime needs: protocol, signing and endpoint rules."]
 
-        pub(crate) static SERVICE: ::awsjson_runtime::ServiceInfo = ::awsjson_runtime::ServiceInfo {
+        pub(crate) static SERVICE: ::aws_client_runtime::ServiceInfo = ::aws_client_runtime::ServiceInfo {
             target_prefix: #prefix,
             json_version: #version,
             signing_name: #signing,

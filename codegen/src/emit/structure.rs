@@ -37,7 +37,7 @@ pub fn emit(s: &StructDef) -> TokenStream {
         quote! {
             /// What the service said about this error: code, message, request id, status.
             #[serde(skip)]
-            pub(crate) meta: ::awsjson_runtime::ErrorMetadata,
+            pub(crate) meta: ::aws_client_runtime::ErrorMetadata,
         }
     });
     let debug_derive = if sensitive {
@@ -178,7 +178,7 @@ fn error_impls(s: &StructDef, name: &proc_macro2::Ident, message: Option<&str>) 
             }
 
             /// Code, message, request id and status of the response.
-            pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+            pub fn meta(&self) -> &::aws_client_runtime::ErrorMetadata {
                 &self.meta
             }
 
@@ -196,7 +196,7 @@ fn error_impls(s: &StructDef, name: &proc_macro2::Ident, message: Option<&str>) 
 
             /// Reads the error from an error response whose metadata was already parsed; members
             /// that cannot be read are left empty rather than losing the error.
-            pub(crate) fn from_response(meta: ::awsjson_runtime::ErrorMetadata, body: &[u8]) -> Self {
+            pub(crate) fn from_response(meta: ::aws_client_runtime::ErrorMetadata, body: &[u8]) -> Self {
                 let mut error: Self = serde_json::from_slice(body).unwrap_or_default();
                 error.meta = meta;
                 error
@@ -215,8 +215,8 @@ fn error_impls(s: &StructDef, name: &proc_macro2::Ident, message: Option<&str>) 
 
         impl std::error::Error for #name {}
 
-        impl ::awsjson_runtime::ProvideErrorMetadata for #name {
-            fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+        impl ::aws_client_runtime::ProvideErrorMetadata for #name {
+            fn meta(&self) -> &::aws_client_runtime::ErrorMetadata {
                 &self.meta
             }
         }
@@ -233,11 +233,11 @@ fn emit_builder(s: &StructDef, builder: &proc_macro2::Ident, sensitive: bool) ->
     });
     let setters = s.fields.iter().map(setters);
     let meta_field =
-        is_error.then(|| quote! { pub(crate) meta: Option<::awsjson_runtime::ErrorMetadata>, });
+        is_error.then(|| quote! { pub(crate) meta: Option<::aws_client_runtime::ErrorMetadata>, });
     let meta_setter = is_error.then(|| {
         quote! {
             /// Sets the error metadata (code, message, request id, status).
-            pub fn meta(mut self, meta: ::awsjson_runtime::ErrorMetadata) -> Self {
+            pub fn meta(mut self, meta: ::aws_client_runtime::ErrorMetadata) -> Self {
                 self.meta = Some(meta);
                 self
             }
@@ -264,13 +264,13 @@ fn emit_builder(s: &StructDef, builder: &proc_macro2::Ident, sensitive: bool) ->
             let shown = unraw(&f.name);
             quote! {
                 if self.#fname.is_none() {
-                    return Err(::awsjson_runtime::BuildError::missing_field(#shape, #shown));
+                    return Err(::aws_client_runtime::BuildError::missing_field(#shape, #shown));
                 }
             }
         });
             quote! {
                 /// Builds the input, checking that every required member is set.
-                pub fn build(self) -> Result<#name, ::awsjson_runtime::BuildError> {
+                pub fn build(self) -> Result<#name, ::aws_client_runtime::BuildError> {
                     #(#checks)*
                     Ok(#name { #(#assigns)* })
                 }

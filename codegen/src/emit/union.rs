@@ -117,7 +117,7 @@ pub fn emit(u: &UnionDef) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let (key, value) = ::awsjson_runtime::serde_fmt::union_member(deserializer, #label)?;
+                let (key, value) = ::aws_client_runtime::serde_fmt::union_member(deserializer, #label)?;
                 Ok(match key.as_str() {
                     #(#de_arms)*
                     _ => Self::Unknown,

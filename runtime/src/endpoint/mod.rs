@@ -6,7 +6,7 @@
 //! or the [`EndpointError`] the rules raise for an unsupported configuration.
 //!
 //! ```
-//! use awsjson_runtime::endpoint::{Params, RuleSet};
+//! use aws_client_runtime::endpoint::{Params, RuleSet};
 //!
 //! let rules = RuleSet::parse(r#"{
 //!     "version": "1.0",

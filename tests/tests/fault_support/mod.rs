@@ -356,8 +356,8 @@ pub const SECRET_ACCESS_KEY: &str = "fault/SECRET/key+do-not-print";
 pub const SESSION_TOKEN: &str = "fault-SESSION-token-do-not-print";
 
 /// The test credentials.
-pub fn credentials() -> awsjson_runtime::credentials::Credentials {
-    awsjson_runtime::credentials::Credentials::new(
+pub fn credentials() -> aws_client_runtime::credentials::Credentials {
+    aws_client_runtime::credentials::Credentials::new(
         ACCESS_KEY_ID,
         SECRET_ACCESS_KEY,
         Some(SESSION_TOKEN.to_owned()),
@@ -367,16 +367,16 @@ pub fn credentials() -> awsjson_runtime::credentials::Credentials {
 }
 
 /// Connect 1 s, attempt 2 s, operation 10 s.
-pub fn short_timeouts() -> awsjson_runtime::config::TimeoutConfig {
-    awsjson_runtime::config::TimeoutConfig::new()
+pub fn short_timeouts() -> aws_client_runtime::config::TimeoutConfig {
+    aws_client_runtime::config::TimeoutConfig::new()
         .with_connect_timeout(Duration::from_secs(1))
         .with_operation_attempt_timeout(Duration::from_secs(2))
         .with_operation_timeout(Duration::from_secs(10))
 }
 
 /// Standard retries with `attempts` attempts and a backoff of at most 10 ms.
-pub fn fast_retries(attempts: u32) -> awsjson_runtime::config::RetryConfig {
-    awsjson_runtime::config::RetryConfig::standard()
+pub fn fast_retries(attempts: u32) -> aws_client_runtime::config::RetryConfig {
+    aws_client_runtime::config::RetryConfig::standard()
         .with_max_attempts(attempts)
         .with_initial_backoff(Duration::from_millis(5))
         .with_max_backoff(Duration::from_millis(10))
@@ -384,8 +384,8 @@ pub fn fast_retries(attempts: u32) -> awsjson_runtime::config::RetryConfig {
 
 /// The configuration builder every fault test starts from: us-east-1, explicit endpoint,
 /// the test credentials, [`short_timeouts`], 3 fast attempts.
-pub fn config_builder(url: &str) -> awsjson_runtime::config::ConfigBuilder {
-    awsjson_runtime::config::Config::builder()
+pub fn config_builder(url: &str) -> aws_client_runtime::config::ConfigBuilder {
+    aws_client_runtime::config::Config::builder()
         .region("us-east-1")
         .endpoint_url(url)
         .credentials_provider(credentials())

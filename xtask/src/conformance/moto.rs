@@ -53,7 +53,7 @@ pub fn prepare(root: &Path, out_root: &Path, client_dir: &str) -> Result<(), Str
         "# Written by `cargo xtask conformance` from {SOURCE}; not part of the project.\n\
          [package]\nname = \"{PACKAGE}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [dependencies]\n{CLIENT_CRATE} = {{ path = \"../{client_dir}\" }}\n\
-         awsjson-runtime = {{ path = \"{}\" }}\n\
+         aws-client-runtime = {{ path = \"{}\" }}\n\
          tokio = {{ version = \"1\", features = [\"rt\", \"time\"] }}\n",
         relative(&dir, &root.join("runtime")),
     );

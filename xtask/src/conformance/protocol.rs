@@ -25,10 +25,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use awsjson_codegen::index::ShapeIndex;
-use awsjson_codegen::naming::{module_name, type_name, unraw};
-use awsjson_codegen::plan::{self, OperationPlan, Plan, RustType, StructDef, TypeDef};
-use awsjson_codegen::{generate, CrateSettings, Options};
+use aws_client_codegen::index::ShapeIndex;
+use aws_client_codegen::naming::{module_name, type_name, unraw};
+use aws_client_codegen::plan::{self, OperationPlan, Plan, RustType, StructDef, TypeDef};
+use aws_client_codegen::{generate, CrateSettings, Options};
 use serde_json::{json, Map, Value as Json};
 
 use crate::codegen::relative;
@@ -266,7 +266,7 @@ pub fn prepare(root: &Path, out_root: &Path, tests_dir: &Path) -> Result<Prepare
     // The test crate.
     let dir = proto_root.join("harness");
     let mut manifest = format!(
-        "# Written by `cargo xtask conformance`; not part of the project.\n[package]\nname = \"{HARNESS}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nawsjson-runtime = {{ path = \"{}\" }}\ntests = {{ path = \"{}\" }}\ntokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}\nserde_json = \"1\"\n",
+        "# Written by `cargo xtask conformance`; not part of the project.\n[package]\nname = \"{HARNESS}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\naws-client-runtime = {{ path = \"{}\" }}\ntests = {{ path = \"{}\" }}\ntokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}\nserde_json = \"1\"\n",
         relative(&dir, &root.join("runtime")),
         relative(&dir, &root.join("tests")),
     );
@@ -308,9 +308,9 @@ const HARNESS_PRELUDE: &str = r#"//! botocore's protocol test cases, one test ea
 
 use std::time::Duration;
 
-use awsjson_runtime::config::Config;
-use awsjson_runtime::credentials::Credentials;
-use awsjson_runtime::retry::RetryConfig;
+use aws_client_runtime::config::Config;
+use aws_client_runtime::credentials::Credentials;
+use aws_client_runtime::retry::RetryConfig;
 use tests::stub_server::{Reply, Request, Response, StubServer};
 
 /// A config for the stub server at `url`: static credentials, one attempt, short timeouts.
@@ -321,7 +321,7 @@ fn config(url: &str) -> Config {
         .credentials_provider(Credentials::new("AKIDPROTOCOLTEST", "protocol-test-secret", None, None, "test"))
         .retry_config(RetryConfig::standard().with_max_attempts(1))
         .timeout_config(
-            awsjson_runtime::config::TimeoutConfig::new()
+            aws_client_runtime::config::TimeoutConfig::new()
                 .with_connect_timeout(Duration::from_secs(2))
                 .with_operation_attempt_timeout(Duration::from_secs(10)),
         )
@@ -618,7 +618,7 @@ impl Ctx<'_> {
                     .as_str()
                     .ok_or_else(|| format!("expected blob text, got {v}"))?;
                 Ok(format!(
-                    "awsjson_runtime::Blob::new({}.as_bytes().to_vec())",
+                    "aws_client_runtime::Blob::new({}.as_bytes().to_vec())",
                     lit(s)
                 ))
             }
@@ -628,7 +628,9 @@ impl Ctx<'_> {
                     .ok_or_else(|| format!("expected epoch seconds, got {v}"))?;
                 // botocore's values have at most millisecond precision.
                 let millis = (n * 1000.0).round() as i64;
-                Ok(format!("awsjson_runtime::DateTime::from_millis({millis})"))
+                Ok(format!(
+                    "aws_client_runtime::DateTime::from_millis({millis})"
+                ))
             }
             RustType::Document => Ok(format!(
                 "serde_json::from_str::<serde_json::Value>({}).unwrap()",
