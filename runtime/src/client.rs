@@ -1,5 +1,8 @@
-//! The one `send` path every generated operation goes through: serialize, resolve the
-//! endpoint, sign, dispatch, retry, time out, and map the response.
+//! The orchestrator: the one `send` path every generated operation goes through. It
+//! serializes the input once (through the operation's protocol), resolves the endpoint and
+//! credentials, then signs and dispatches attempts under the retry policy and the timeouts,
+//! reads each response under the size cap and hands it to the operation to parse. It knows no
+//! wire protocol and no HTTP stack: those are [`crate::protocol`] and [`crate::transport`].
 
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -7,19 +10,19 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH};
-use http_body_util::{BodyExt, Full};
-use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
 
-use crate::config::{Config, TimeoutConfig};
+use crate::config::Config;
 use crate::credentials::{Credentials, CredentialsError, ProvideCredentials};
 use crate::endpoint::{Endpoint, Params, RuleSet};
-use crate::error::{BoxError, ResponseError, SdkError, ServiceError};
-use crate::json_errors;
+use crate::error::{BoxError, ProvideErrorMetadata, ResponseError, SdkError, ServiceError};
 use crate::operation::{Operation, ServiceInfo};
+use crate::protocol::{self, DeserializeError};
 use crate::retry::{self, AttemptError, RetryKind, RetryStrategy};
 use crate::sigv4::{self, SignableRequest, SigningParams, SigningSettings};
+use crate::transport::{
+    ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpSettings, HyperClient,
+    SharedHttpClient,
+};
 
 /// Version of this runtime crate, named in the user agent.
 pub const RUNTIME_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -31,19 +34,10 @@ const CREDENTIALS_REFRESH_MARGIN: Duration = Duration::from_secs(300);
 /// Longest body excerpt kept in a [`ResponseError`].
 const SNIPPET_CHARS: usize = 256;
 
-/// The HTTP client a [`Handle`] sends requests with: hyper-util's pooled client over
-/// hyper-rustls (HTTP/1.1, rustls with the `ring` provider), request bodies sent whole.
-///
-/// A [`Handle`] builds its own (the system's root certificates, no redirects, the connect
-/// timeout of [`TimeoutConfig`]); build one yourself only to change those, and pass it to
-/// [`ConfigBuilder::http_client`](crate::config::ConfigBuilder::http_client).
-pub type HttpClient =
-    hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
-
 /// A configured connection to one service: what a generated `Client` wraps.
 ///
-/// Cheap to clone (an [`Arc`] inside); clones share the HTTP connection pool, the resolved
-/// endpoint and the retry token bucket.
+/// Cheap to clone (an [`Arc`] inside); clones share the HTTP client, the resolved endpoint and
+/// the retry token bucket.
 #[derive(Clone)]
 pub struct Handle {
     inner: Arc<Inner>,
@@ -52,9 +46,8 @@ pub struct Handle {
 struct Inner {
     config: Config,
     service: &'static ServiceInfo,
-    http: Result<HttpClient, String>,
-    /// Why https cannot work with the built client (no system root certificates).
-    no_tls_roots: Option<String>,
+    http: SharedHttpClient,
+    http_settings: HttpSettings,
     endpoint_override: Option<String>,
     endpoint: OnceLock<Result<ResolvedEndpoint, String>>,
     /// The last credentials the provider gave, reused until they near their expiry.
@@ -76,18 +69,53 @@ impl fmt::Debug for Handle {
 /// The endpoint requests are sent to, parsed once per [`Handle`].
 #[derive(Debug, Clone)]
 struct ResolvedEndpoint {
-    /// Scheme, host, non-default port, path and query.
-    uri: http::Uri,
+    /// Scheme and authority (non-default port only), e.g. `https://memorydb.us-east-1.amazonaws.com`.
+    origin: String,
     /// The `Host` header value: host, plus `:port` when not the scheme's default.
     host: String,
-    /// Path (endpoint path preserved, `/` when empty) and query of every request.
-    path_and_query: String,
+    /// The endpoint's path without its trailing `/` (empty for most endpoints).
+    base_path: String,
+    /// The endpoint's query, if any.
+    query: Option<String>,
     /// Headers the endpoint rules ask for.
     headers: Vec<(String, String)>,
     /// Signing name from the endpoint's sigv4 auth scheme, overriding the service's.
     signing_name: Option<String>,
     /// Signing region from the endpoint's sigv4 auth scheme, overriding the configured one.
     signing_region: Option<String>,
+}
+
+impl ResolvedEndpoint {
+    /// The endpoint with no request path: what [`Handle::endpoint_url`] reports.
+    fn url(&self) -> String {
+        format!("{}{}", self.origin, self.path_and_query("/"))
+    }
+
+    /// The path and query of a request whose protocol path and query are `request`: the
+    /// endpoint's path goes first, as in botocore and the Smithy protocol tests
+    /// (`AwsJson11HostWithPath`: `https://h/custom` is requested as `/custom/`), and the
+    /// endpoint's query joins the request's.
+    fn path_and_query(&self, request: &str) -> String {
+        let (path, query) = match request.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (request, None),
+        };
+        let mut out = format!("{}/{}", self.base_path, path.trim_start_matches('/'));
+        match (self.query.as_deref(), query) {
+            (Some(a), Some(b)) => {
+                out.push('?');
+                out.push_str(a);
+                out.push('&');
+                out.push_str(b);
+            }
+            (Some(q), None) | (None, Some(q)) => {
+                out.push('?');
+                out.push_str(q);
+            }
+            (None, None) => {}
+        }
+        out
+    }
 }
 
 /// A message-only error, used as the source of construction failures.
@@ -106,30 +134,23 @@ fn construction<E>(message: impl Into<String>) -> SdkError<E> {
     SdkError::construction_failure(Message(message.into()))
 }
 
-/// The response of one attempt, read whole.
-struct RawResponse {
-    status: u16,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
 type AttemptFailure<E> = AttemptError<SdkError<E>>;
 
 impl Handle {
     /// Creates a handle for `service` with `config`.
     ///
-    /// Never fails: problems (no region, no credentials, an endpoint the rules reject, an HTTP
-    /// client that cannot be built) are reported by each [`send`](Self::send) as
-    /// [`SdkError::ConstructionFailure`]. The service-specific `AWS_ENDPOINT_URL_<SDK_ID>`
-    /// captured by [`load_from_env`](crate::config::load_from_env) is applied here.
+    /// Never fails: problems (no region, no credentials, an endpoint the rules reject) are
+    /// reported by each [`send`](Self::send) as [`SdkError::ConstructionFailure`]. The
+    /// service-specific endpoint URL captured by [`load_from_env`](crate::config::load_from_env)
+    /// is applied here. Without an HTTP client in `config`, the handle makes its own
+    /// [`HyperClient`].
     pub fn new(config: Config, service: &'static ServiceInfo) -> Handle {
-        let (http, no_tls_roots) = match &config.http_client {
-            Some(client) => (Ok(client.clone()), None),
-            None => match build_http_client(&config.timeout_config) {
-                Ok((client, no_roots)) => (Ok(client), no_roots),
-                Err(e) => (Err(e), None),
-            },
-        };
+        let http = config
+            .http_client
+            .clone()
+            .unwrap_or_else(|| SharedHttpClient::new(HyperClient::new()));
+        let http_settings =
+            HttpSettings::with_connect_timeout(config.timeout_config.connect_timeout());
         let endpoint_override = config.endpoint_url_for(service.sdk_id);
         let app = config.app_name.as_deref().map(sanitize_ua_token);
         let app_suffix = app.map(|a| format!(" app/{a}")).unwrap_or_default();
@@ -152,7 +173,7 @@ impl Handle {
                 config,
                 service,
                 http,
-                no_tls_roots,
+                http_settings,
                 endpoint_override,
                 endpoint: OnceLock::new(),
                 credentials: Mutex::new(None),
@@ -176,7 +197,7 @@ impl Handle {
     /// The URL requests are sent to, resolved from the endpoint rules (or the override) on
     /// first use and cached.
     pub fn endpoint_url(&self) -> Result<String, String> {
-        self.endpoint().map(|e| e.uri.to_string())
+        self.endpoint().map(ResolvedEndpoint::url)
     }
 
     /// Calls operation `O` with `input`: serializes it once, resolves endpoint and
@@ -219,11 +240,14 @@ impl Handle {
         input: O::Input,
     ) -> Result<O::Output, SdkError<O::Error>> {
         let inner = &*self.inner;
-        let body = crate::serde_fmt::to_body(&input)
-            .map(Bytes::from)
-            .map_err(|e| construction(format!("could not serialize the {} input: {e}", O::NAME)))?;
+        let request = O::serialize_request(&input).map_err(|e| {
+            construction(format!(
+                "could not serialize the {} input: {}",
+                O::NAME,
+                error_chain(e.as_ref())
+            ))
+        })?;
         drop(input);
-        let http = inner.http.as_ref().map_err(|e| construction(e.clone()))?;
         let region = inner.config.region.as_ref().ok_or_else(|| {
             construction(
                 "no region is configured: set the AWS_REGION environment variable, a `region` in \
@@ -231,11 +255,6 @@ impl Handle {
             )
         })?;
         let endpoint = self.endpoint().map_err(construction)?;
-        if let Some(problem) = &inner.no_tls_roots {
-            if endpoint.uri.scheme() == Some(&http::uri::Scheme::HTTPS) {
-                return Err(construction(problem.clone()));
-            }
-        }
         let provider = inner.config.credentials_provider.as_ref().ok_or_else(|| {
             construction(
                 "no credentials provider is configured: use load_from_env() or call \
@@ -243,11 +262,19 @@ impl Handle {
             )
         })?;
 
+        // The request's place is the same for every attempt.
+        let request_path = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
+        let path_and_query = endpoint.path_and_query(request_path);
+        let uri: http::Uri = format!("{}{path_and_query}", endpoint.origin)
+            .parse()
+            .map_err(|e| construction(format!("invalid request URI: {e}")))?;
+
         let invocation_id = retry::uuid_v4();
         let max_attempts = inner.retry.config().max_attempts();
         retry::run_with_retries(&inner.retry, |attempt| {
             let invocation_id = &invocation_id;
-            let body = &body;
+            let request = &request;
+            let (path_and_query, uri) = (&path_and_query, &uri);
             async move {
                 // Checked before every attempt, so credentials that expire during a backoff are
                 // renewed; a provider that fails ends the call.
@@ -258,11 +285,12 @@ impl Handle {
                     )))
                 })?;
                 let ctx = AttemptContext {
-                    http,
                     endpoint,
                     region: region.as_ref(),
                     credentials: &credentials,
-                    body,
+                    request,
+                    path_and_query,
+                    uri,
                     invocation_id,
                     attempt,
                     max_attempts,
@@ -310,11 +338,11 @@ impl Handle {
     ) -> Result<O::Output, AttemptFailure<O::Error>> {
         let inner = &*self.inner;
         let request = self
-            .build_request::<O>(&ctx)
+            .sign_request::<O>(&ctx)
             .map_err(AttemptFailure::fatal)?;
         let limit = inner.config.max_response_body_bytes;
-        let exchange = dispatch(ctx.http, request, limit, &inner.config.timeout_config);
-        let raw = match inner.config.timeout_config.operation_attempt_timeout() {
+        let exchange = dispatch(&inner.http, request, &inner.http_settings, limit);
+        let response = match inner.config.timeout_config.operation_attempt_timeout() {
             Some(t) => match tokio::time::timeout(t, exchange).await {
                 Ok(r) => r,
                 Err(_) => {
@@ -329,30 +357,37 @@ impl Handle {
                 }
             },
             None => exchange.await,
-        }?;
-        handle_response::<O>(raw, inner.service)
+        }
+        .map_err(|failure| failure.into_attempt_failure(&inner.http_settings))?;
+        handle_response::<O>(response)
     }
 
-    fn build_request<O: Operation>(
+    /// The protocol's request made absolute against the endpoint, with the endpoint's headers,
+    /// the user agent and retry headers, and signed.
+    fn sign_request<O: Operation>(
         &self,
         ctx: &AttemptContext<'_>,
-    ) -> Result<http::Request<Full<Bytes>>, SdkError<O::Error>> {
+    ) -> Result<HttpRequest, SdkError<O::Error>> {
         let inner = &*self.inner;
         let service = inner.service;
-        let mut headers: Vec<(String, String)> = vec![
-            ("host".into(), ctx.endpoint.host.clone()),
-            ("content-type".into(), service.content_type().into()),
-            (
-                "x-amz-target".into(),
-                format!("{}.{}", service.target_prefix, O::NAME),
-            ),
-        ];
+        let protocol_request = ctx.request;
+        let mut headers: Vec<(String, String)> =
+            Vec::with_capacity(protocol_request.headers().len() + ctx.endpoint.headers.len() + 8);
+        headers.push(("host".into(), ctx.endpoint.host.clone()));
+        for (name, value) in protocol_request.headers() {
+            let value = value
+                .to_str()
+                .map_err(|_| construction(format!("invalid value for header `{name}`")))?;
+            headers.push((name.as_str().to_owned(), value.to_owned()));
+        }
         headers.extend(ctx.endpoint.headers.iter().cloned());
+        let method = protocol_request.method().as_str();
+        let body = protocol_request.body();
         let signable = SignableRequest {
-            method: "POST",
-            path_and_query: &ctx.endpoint.path_and_query,
+            method,
+            path_and_query: ctx.path_and_query,
             headers: &headers,
-            body: ctx.body.as_ref(),
+            body: body.as_ref(),
         };
         let params = SigningParams {
             credentials: ctx.credentials,
@@ -367,11 +402,6 @@ impl Handle {
         let signed = sigv4::sign_headers(&signable, &params, &SigningSettings::default())
             .map_err(|e| construction(format!("failed to sign the request: {e}")))?;
         headers.extend(signed);
-        if service.aws_query_compatible {
-            // Asks an awsQueryCompatible service for its legacy error codes
-            // (`x-amzn-query-error`), as botocore and the Smithy protocol tests do.
-            headers.push(("x-amzn-query-mode".to_owned(), "true".to_owned()));
-        }
         headers.extend([
             ("user-agent".to_owned(), inner.user_agent.clone()),
             ("x-amz-user-agent".to_owned(), inner.amz_user_agent.clone()),
@@ -396,138 +426,149 @@ impl Handle {
             }
             map.append(name, value);
         }
-        let mut request = http::Request::new(Full::new(ctx.body.clone()));
-        *request.method_mut() = http::Method::POST;
-        *request.uri_mut() = ctx.endpoint.uri.clone();
+        let mut request = http::Request::new(body.clone());
+        *request.method_mut() = protocol_request.method().clone();
+        *request.uri_mut() = ctx.uri.clone();
         *request.headers_mut() = map;
         Ok(request)
     }
 }
 
 struct AttemptContext<'a> {
-    http: &'a HttpClient,
     endpoint: &'a ResolvedEndpoint,
     region: &'a str,
     credentials: &'a Credentials,
-    body: &'a Bytes,
+    request: &'a HttpRequest,
+    path_and_query: &'a str,
+    uri: &'a http::Uri,
     invocation_id: &'a str,
     attempt: u32,
     max_attempts: u32,
 }
 
-/// Sends one request and reads the whole response, at most `limit` body bytes.
-async fn dispatch<E>(
-    http: &HttpClient,
-    request: http::Request<Full<Bytes>>,
-    limit: usize,
-    timeouts: &TimeoutConfig,
-) -> Result<RawResponse, AttemptFailure<E>> {
-    let response = http
-        .request(request)
-        .await
-        .map_err(|e| classify_send_error(e, timeouts))?;
-    let (parts, mut incoming) = response.into_parts();
-    let status = parts.status.as_u16();
-    let headers = parts.headers;
-    let request_id = json_errors::request_id(&headers).map(str::to_owned);
-    let too_large = |body: &[u8]| {
-        AttemptFailure::fatal(SdkError::ResponseError(ResponseError {
-            status: Some(status),
-            request_id: request_id.clone(),
-            snippet: json_errors::snippet(body, SNIPPET_CHARS),
-            source: format!("response body exceeds the limit of {limit} bytes").into(),
-        }))
-    };
-    // Refused before reading: a declared length over the limit.
-    let declared = headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|len| len > limit as u64) {
-        return Err(too_large(&[]));
-    }
-    // Reserve what the server declared, up to 1 MiB; a larger body grows the buffer as it comes.
-    let capacity = declared.map_or(0, |len| len.min(1 << 20) as usize);
-    let mut body = Vec::with_capacity(capacity);
-    // Read frame by frame, never holding more than `limit` bytes: a chunked body that passes
-    // the limit ends the exchange (and the connection) without being read further.
-    loop {
-        match incoming.frame().await {
-            Some(Ok(frame)) => {
-                let Ok(chunk) = frame.into_data() else {
-                    continue; // trailers
-                };
-                if body.len() + chunk.len() > limit {
-                    let keep = limit.saturating_sub(body.len()).min(chunk.len());
-                    body.extend_from_slice(&chunk[..keep]);
-                    return Err(too_large(&body));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            None => break,
-            Some(Err(e)) => {
+/// How an exchange failed, before it is turned into the operation's error.
+enum DispatchFailure {
+    /// The transport did not deliver a response.
+    Connector(ConnectorError),
+    /// The response head arrived but its body could not be read whole.
+    Body {
+        status: u16,
+        request_id: Option<String>,
+        kind: BodyFailure,
+    },
+}
+
+enum BodyFailure {
+    /// The body passed the size cap; what was read before is kept for the snippet.
+    TooLarge { limit: usize, read: Vec<u8> },
+    /// The stream failed (reset, truncated...).
+    Stream(BoxError),
+}
+
+impl DispatchFailure {
+    fn into_attempt_failure<E>(self, settings: &HttpSettings) -> AttemptFailure<E> {
+        match self {
+            DispatchFailure::Connector(e) => classify_connector_error(e, settings),
+            DispatchFailure::Body {
+                status,
+                request_id,
+                kind: BodyFailure::TooLarge { limit, read },
+            } => AttemptFailure::fatal(SdkError::ResponseError(ResponseError {
+                status: Some(status),
+                request_id,
+                snippet: snippet(&read, SNIPPET_CHARS),
+                source: format!("response body exceeds the limit of {limit} bytes").into(),
+            })),
+            DispatchFailure::Body {
+                status,
+                kind: BodyFailure::Stream(e),
+                ..
+            } => {
                 // The service answered, so it has seen the request: retry only when the status
                 // itself says the request was not processed.
                 let retry = retry::TRANSIENT_STATUSES
                     .contains(&status)
                     .then_some(RetryKind::Transient);
-                return Err(AttemptFailure {
+                AttemptFailure {
                     error: SdkError::dispatch_failure(e),
                     retry,
-                });
+                }
             }
         }
     }
-    Ok(RawResponse {
+}
+
+/// Sends one request and reads the whole response, at most `limit` body bytes.
+async fn dispatch(
+    http: &SharedHttpClient,
+    request: HttpRequest,
+    settings: &HttpSettings,
+    limit: usize,
+) -> Result<http::Response<Bytes>, DispatchFailure> {
+    let response = http
+        .call(request, settings)
+        .await
+        .map_err(DispatchFailure::Connector)?;
+    let (parts, mut incoming) = response.into_parts();
+    let status = parts.status.as_u16();
+    let failure = |kind| DispatchFailure::Body {
         status,
-        headers,
-        body,
-    })
+        request_id: protocol::request_id(&parts.headers).map(str::to_owned),
+        kind,
+    };
+    // Refused before reading: a declared length over the limit.
+    let declared = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(failure(BodyFailure::TooLarge {
+            limit,
+            read: Vec::new(),
+        }));
+    }
+    // Reserve what the server declared, up to 1 MiB; a larger body grows the buffer as it comes.
+    let capacity = declared.map_or(0, |len| len.min(1 << 20) as usize);
+    let mut body = Vec::with_capacity(capacity);
+    // Read chunk by chunk, never holding more than `limit` bytes: a chunked body that passes
+    // the limit ends the exchange (and the connection) without being read further.
+    while let Some(chunk) = incoming.next_chunk().await {
+        let chunk = chunk.map_err(|e| failure(BodyFailure::Stream(e)))?;
+        if body.len() + chunk.len() > limit {
+            let keep = limit.saturating_sub(body.len()).min(chunk.len());
+            body.extend_from_slice(&chunk[..keep]);
+            return Err(failure(BodyFailure::TooLarge { limit, read: body }));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(http::Response::from_parts(parts, Bytes::from(body)))
 }
 
-fn classify_send_error<E>(
-    e: hyper_util::client::legacy::Error,
-    timeouts: &TimeoutConfig,
-) -> AttemptFailure<E> {
-    let refused_by_hyper = chain(&e)
-        .filter_map(|s| s.downcast_ref::<hyper::Error>())
-        .any(hyper::Error::is_user);
-    if refused_by_hyper {
-        // A request hyper refuses to send (never sent): not worth another attempt.
-        return AttemptFailure::fatal(SdkError::construction_failure(e));
+fn classify_connector_error<E>(e: ConnectorError, settings: &HttpSettings) -> AttemptFailure<E> {
+    match e.kind() {
+        // A request the transport refuses to send (never sent): not worth another attempt.
+        ConnectorErrorKind::User => AttemptFailure::fatal(SdkError::construction_failure(e)),
+        ConnectorErrorKind::Timeout => {
+            let message = match settings.connect_timeout {
+                Some(t) => format!(
+                    "connect timeout: no connection within {t:?}: {}",
+                    error_chain(&e)
+                ),
+                None => format!("timeout: {}", error_chain(&e)),
+            };
+            AttemptFailure {
+                error: SdkError::timeout(message),
+                retry: Some(RetryKind::Timeout),
+            }
+        }
+        // Connection refused, DNS or TLS failure, reset or closed before the response, a
+        // response that is not HTTP: the outcome is unknown.
+        _ => AttemptFailure {
+            error: SdkError::dispatch_failure(e),
+            retry: Some(RetryKind::Transient),
+        },
     }
-    // The connector's only timeout is the connect timeout (an `io::Error` of kind `TimedOut`
-    // from hyper-util's HttpConnector); the others are ours.
-    let timed_out = chain(&e).any(|s| {
-        s.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
-    });
-    if e.is_connect() && timed_out {
-        let message = match timeouts.connect_timeout() {
-            Some(t) => format!(
-                "connect timeout: no connection within {t:?}: {}",
-                error_chain(&e)
-            ),
-            None => format!("timeout: {}", error_chain(&e)),
-        };
-        return AttemptFailure {
-            error: SdkError::timeout(message),
-            retry: Some(RetryKind::Timeout),
-        };
-    }
-    // Connection refused (`is_connect`), DNS or TLS failure, reset or closed before the
-    // response, a response that is not HTTP: all I/O, the outcome unknown.
-    AttemptFailure {
-        error: SdkError::dispatch_failure(e),
-        retry: Some(RetryKind::Transient),
-    }
-}
-
-/// `e` and its sources.
-fn chain<'a>(
-    e: &'a (dyn std::error::Error + 'static),
-) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
-    std::iter::successors(Some(e), |e| e.source())
 }
 
 /// `e` and its sources, joined with `: `.
@@ -545,44 +586,27 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     out
 }
 
-fn handle_response<O: Operation>(
-    raw: RawResponse,
-    service: &ServiceInfo,
-) -> Result<O::Output, AttemptFailure<O::Error>> {
-    let RawResponse {
-        status,
-        headers,
-        body,
-    } = raw;
-    let request_id = || json_errors::request_id(&headers).map(str::to_owned);
-    let response_error = |source: BoxError| {
-        SdkError::ResponseError(ResponseError {
-            status: Some(status),
-            request_id: request_id(),
-            snippet: json_errors::snippet(&body, SNIPPET_CHARS),
-            source,
-        })
-    };
-    if (200..300).contains(&status) {
-        let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-            b"{}"
-        } else {
-            &body
-        };
-        return serde_json::from_slice::<O::Output>(text).map_err(|e| {
-            AttemptFailure::fatal(response_error(
-                format!("could not parse the {} response: {e}", O::NAME).into(),
-            ))
-        });
+/// The first bytes of a body, lossily decoded, for error messages (at most `max` characters).
+pub fn snippet(body: &[u8], max: usize) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(max * 4)]);
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().count() > max || body.len() > max * 4 {
+        out.push('…');
     }
-    match json_errors::parse_error_metadata(status, &headers, &body, service.aws_query_compatible) {
-        Ok(meta) => {
-            let code = meta.code().map(str::to_owned);
-            let query_code = meta.query_error_code().map(str::to_owned);
-            let err = O::parse_error(meta, &body);
+    out
+}
+
+fn handle_response<O: Operation>(
+    response: http::Response<Bytes>,
+) -> Result<O::Output, AttemptFailure<O::Error>> {
+    let status = response.status().as_u16();
+    match O::deserialize_response(&response) {
+        Ok(output) => Ok(output),
+        Err(DeserializeError::Service(err)) => {
+            let meta = err.meta();
             let retry = retry::classify_error_response(
-                code.as_deref(),
-                query_code.as_deref(),
+                meta.code(),
+                meta.query_error_code(),
                 status,
                 O::is_retryable_error(&err),
             );
@@ -591,12 +615,18 @@ fn handle_response<O: Operation>(
                 retry,
             })
         }
-        Err(not_json) => {
+        Err(DeserializeError::Unreadable(source)) => {
+            // A 2xx whose body cannot be read is never retried: the service did the work.
             let retry = retry::TRANSIENT_STATUSES
                 .contains(&status)
                 .then_some(RetryKind::Transient);
             Err(AttemptFailure {
-                error: response_error(Box::new(not_json)),
+                error: SdkError::ResponseError(ResponseError {
+                    status: Some(status),
+                    request_id: protocol::request_id(response.headers()).map(str::to_owned),
+                    snippet: snippet(response.body(), SNIPPET_CHARS),
+                    source,
+                }),
                 retry,
             })
         }
@@ -738,21 +768,11 @@ fn parse_endpoint(text: &str, explicit: bool) -> Result<ResolvedEndpoint, String
         Some(port) if port != default_port => format!("{host}:{port}"),
         _ => host,
     };
-    // The operation's request URI (`/` for awsJson) goes after the endpoint's path, as in
-    // botocore and the Smithy protocol tests (`AwsJson11HostWithPath`): `https://h/custom`
-    // is requested as `/custom/`.
-    let path = format!("{}/", uri.path().trim_end_matches('/'));
-    let path_and_query = match uri.query() {
-        Some(q) => format!("{path}?{q}"),
-        None => path,
-    };
-    let uri = format!("{scheme}://{host}{path_and_query}")
-        .parse()
-        .map_err(|e| format!("invalid endpoint URL `{text}`: {e}"))?;
     Ok(ResolvedEndpoint {
-        uri,
+        origin: format!("{scheme}://{host}"),
         host,
-        path_and_query,
+        base_path: uri.path().trim_end_matches('/').to_owned(),
+        query: uri.query().map(str::to_owned),
         headers: Vec::new(),
         signing_name: None,
         signing_region: None,
@@ -770,48 +790,4 @@ fn sanitize_ua_token(text: &str) -> String {
             }
         })
         .collect()
-}
-
-/// Builds the HTTP client: HTTP/1.1 over rustls with the `ring` provider, verifying servers
-/// against the system's root certificates (`rustls-native-certs`: the OS store, or
-/// `SSL_CERT_FILE` / `SSL_CERT_DIR`), plain http for explicit endpoints only (checked when
-/// the endpoint is parsed), no redirects, no proxy, the configured connect timeout.
-fn build_http_client(timeouts: &TimeoutConfig) -> Result<(HttpClient, Option<String>), String> {
-    let native = rustls_native_certs::load_native_certs();
-    let mut roots = rustls::RootCertStore::empty();
-    let (_added, _ignored) = roots.add_parsable_certificates(native.certs);
-    // Without roots no https endpoint can be verified: reported by each https call, while
-    // plain http to an explicit endpoint (a local server) keeps working.
-    let no_roots = roots.is_empty().then(|| {
-        let errors: Vec<String> = native.errors.iter().map(ToString::to_string).collect();
-        format!(
-            "TLS setup failed: no root certificates found in the system store{}",
-            if errors.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", errors.join("; "))
-            }
-        )
-    });
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let tls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| format!("TLS setup failed: {e}"))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let mut tcp = HttpConnector::new();
-    tcp.enforce_http(false);
-    tcp.set_nodelay(true);
-    tcp.set_connect_timeout(timeouts.connect_timeout());
-    let connector = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_tls_config(tls)
-        .https_or_http()
-        .enable_http1()
-        .wrap_connector(tcp);
-    let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
-        .timer(TokioTimer::new())
-        .pool_timer(TokioTimer::new())
-        .pool_idle_timeout(Duration::from_secs(60))
-        .build(connector);
-    Ok((client, no_roots))
 }

@@ -26,6 +26,7 @@ use crate::credentials::{DefaultCredentialsChain, ProvideCredentials};
 use crate::profile::{selected_profile_name, Env, ProfileSet};
 use crate::region::{region_from_env, Region};
 pub use crate::retry::RetryConfig;
+use crate::transport::{HttpClient, SharedHttpClient};
 
 /// Default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
@@ -162,7 +163,7 @@ pub struct Config {
     pub(crate) max_response_body_bytes: usize,
     pub(crate) app_name: Option<String>,
     pub(crate) time_source: Arc<dyn TimeSource>,
-    pub(crate) http_client: Option<crate::client::HttpClient>,
+    pub(crate) http_client: Option<SharedHttpClient>,
 }
 
 impl fmt::Debug for Config {
@@ -358,11 +359,18 @@ impl ConfigBuilder {
         self.inner.time_source = Arc::new(time_source);
         self
     }
-    /// Uses this HTTP client instead of building one (see
-    /// [`HttpClient`](crate::client::HttpClient)). Its own connect timeout and TLS settings
-    /// then apply; the connect timeout of [`TimeoutConfig`] does not.
-    pub fn http_client(mut self, client: crate::client::HttpClient) -> Self {
-        self.inner.http_client = Some(client);
+    /// Sends requests with this HTTP client instead of a new
+    /// [`HyperClient`](crate::transport::HyperClient): another transport, or one
+    /// [`HyperClient`](crate::transport::HyperClient) (or [`SharedHttpClient`]) shared by several service
+    /// clients so they use one connection pool and load the system certificates once. The
+    /// connect timeout of [`TimeoutConfig`] is passed to it with every request.
+    pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
+        self.inner.http_client = Some(SharedHttpClient::new(client));
+        self
+    }
+    /// Sets or clears the HTTP client.
+    pub fn set_http_client(mut self, client: Option<SharedHttpClient>) -> Self {
+        self.inner.http_client = client;
         self
     }
     /// Finishes the configuration.

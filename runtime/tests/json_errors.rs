@@ -1,7 +1,8 @@
 //! Error-code, message and request-id parsing of awsJson error responses (DESIGN section 2).
 
-use aws_client_runtime::json_errors::{
-    parse_error_metadata, parse_query_error_header, sanitize_error_code, snippet,
+use aws_client_runtime::client::snippet;
+use aws_client_runtime::protocol::aws_json::errors::{
+    parse_error_metadata, parse_query_error_header, sanitize_error_code,
 };
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 

@@ -10,19 +10,26 @@ use std::time::{Duration, Instant};
 use aws_client_runtime::client::Handle;
 use aws_client_runtime::config::{Config, ConfigBuilder, ConfigLoader, TimeoutConfig};
 use aws_client_runtime::credentials::Credentials;
+use aws_client_runtime::error::BoxError;
 use aws_client_runtime::paginate::{paginate, paginate_items};
 use aws_client_runtime::profile::Env;
+use aws_client_runtime::protocol::aws_json::{AwsJson, AwsJsonVersion};
 use aws_client_runtime::retry::RetryConfig;
 use aws_client_runtime::sigv4::{
     calculate_signature, canonical_request, credential_scope, string_to_sign, SignableRequest,
     SigningSettings,
 };
+use aws_client_runtime::transport::HttpRequest;
 use aws_client_runtime::{
-    ErrorMetadata, Operation, ProvideErrorMetadata, SdkError, ServiceInfo, Unhandled,
+    DeserializeError, ErrorMetadata, Operation, ProvideErrorMetadata, SdkError, ServiceInfo,
+    Unhandled,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tests::stub_server::{refused_url, Reply, Request, Response, StubServer};
+
+const PROTOCOL: AwsJson =
+    AwsJson::new(AwsJsonVersion::V1_0, "TestService_20240101").query_compatible(true);
 
 const ACCESS_KEY: &str = "AKIDTESTEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -48,12 +55,9 @@ const RULES: &str = r#"{
 }"#;
 
 static SERVICE: ServiceInfo = ServiceInfo {
-    target_prefix: "TestService_20240101",
-    json_version: "1.0",
     signing_name: "testsvc",
     sdk_id: "Test Svc",
     endpoint_rule_set: RULES,
-    aws_query_compatible: true,
     crate_name: "test-client",
     crate_version: "0.0.1",
 };
@@ -107,6 +111,16 @@ impl Operation for Echo {
     type Output = EchoOutput;
     type Error = EchoError;
     const NAME: &'static str = "Echo";
+
+    fn serialize_request(input: &EchoInput) -> Result<HttpRequest, BoxError> {
+        PROTOCOL.serialize_request(Self::NAME, input)
+    }
+
+    fn deserialize_response(
+        response: &http::Response<bytes::Bytes>,
+    ) -> Result<EchoOutput, DeserializeError<EchoError>> {
+        PROTOCOL.deserialize_response(Self::NAME, response, Self::parse_error)
+    }
 
     fn parse_error(meta: ErrorMetadata, _body: &[u8]) -> EchoError {
         match meta.code() {

@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use aws_client_runtime::json_errors;
+use aws_client_runtime::client::snippet;
+use aws_client_runtime::protocol::aws_json::errors as json_errors;
 use aws_client_runtime::Operation;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use proptest::prelude::*;
@@ -565,7 +566,7 @@ fn handle_error(r: &ErrorResponse) -> Result<(), String> {
             headers.append(HeaderName::from_bytes(name.as_bytes()).unwrap(), value);
         }
     }
-    let _ = json_errors::snippet(&r.body, 256);
+    let _ = snippet(&r.body, 256);
     let meta =
         match json_errors::parse_error_metadata(r.status, &headers, &r.body, r.query_compatible) {
             Ok(meta) => meta,
@@ -621,7 +622,7 @@ proptest! {
 
     #[test]
     fn snippets_are_bounded(body in proptest::collection::vec(any::<u8>(), 0..2048), max in 0..300usize) {
-        let s = json_errors::snippet(&body, max);
+        let s = snippet(&body, max);
         prop_assert!(s.chars().count() <= max + 1, "{} chars for max {}", s.chars().count(), max);
     }
 }

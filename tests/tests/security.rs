@@ -309,12 +309,9 @@ fn model_rule_set() -> Value {
 /// A `ServiceInfo` like the generated crate's, with the given rule set.
 fn service_with_rules(rules: &str) -> &'static ServiceInfo {
     Box::leak(Box::new(ServiceInfo {
-        target_prefix: "AmazonMemoryDB",
-        json_version: "1.1",
         signing_name: "memorydb",
         sdk_id: "MemoryDB",
         endpoint_rule_set: Box::leak(rules.to_owned().into_boxed_str()),
-        aws_query_compatible: false,
         crate_name: "memorydb",
         crate_version: "0.1.0",
     }))

@@ -88,6 +88,18 @@ pub fn emit(op: &OperationPlan) -> TokenStream {
             type Error = #error;
             const NAME: &'static str = #wire_name;
 
+            fn serialize_request(
+                input: &#input,
+            ) -> Result<::aws_client_runtime::transport::HttpRequest, ::aws_client_runtime::error::BoxError> {
+                crate::service::PROTOCOL.serialize_request(Self::NAME, input)
+            }
+
+            fn deserialize_response(
+                response: &::aws_client_runtime::export::http::Response<::aws_client_runtime::export::bytes::Bytes>,
+            ) -> Result<#output, ::aws_client_runtime::DeserializeError<#error>> {
+                crate::service::PROTOCOL.deserialize_response(Self::NAME, response, Self::parse_error)
+            }
+
             fn parse_error(meta: ::aws_client_runtime::ErrorMetadata, body: &[u8]) -> #error {
                 #parse_body
             }

@@ -218,26 +218,34 @@ pub fn service_rs(plan: &Plan) -> Result<TokenStream, String> {
     }
     let literal: syn::LitStr = syn::parse_str(&format!("r{hashes}\"{rule_set_json}\"{hashes}"))
         .map_err(|e| format!("rule set literal: {e}"))?;
-    let (prefix, version, signing, sdk_id, qc) = (
+    let (prefix, signing, sdk_id, qc) = (
         &s.target_prefix,
-        &s.json_version,
         &s.signing_name,
         &s.sdk_id,
         s.query_compatible,
     );
+    let version = match s.json_version.as_str() {
+        "1.0" => quote!(V1_0),
+        _ => quote!(V1_1),
+    };
+    let query_compatible = qc.then(|| quote!(.query_compatible(true)));
     Ok(quote! {
         #![doc = " Facts about the service that the runtime needs: protocol, signing and endpoint rules."]
 
         pub(crate) static SERVICE: ::aws_client_runtime::ServiceInfo = ::aws_client_runtime::ServiceInfo {
-            target_prefix: #prefix,
-            json_version: #version,
             signing_name: #signing,
             sdk_id: #sdk_id,
             endpoint_rule_set: ENDPOINT_RULE_SET,
-            aws_query_compatible: #qc,
             crate_name: env!("CARGO_PKG_NAME"),
             crate_version: env!("CARGO_PKG_VERSION"),
         };
+
+        /// The wire protocol every operation of the service speaks.
+        pub(crate) const PROTOCOL: ::aws_client_runtime::protocol::aws_json::AwsJson =
+            ::aws_client_runtime::protocol::aws_json::AwsJson::new(
+                ::aws_client_runtime::protocol::aws_json::AwsJsonVersion::#version,
+                #prefix,
+            )#query_compatible;
 
         /// The service's endpoint rule set, as modelled.
         const ENDPOINT_RULE_SET: &str = #literal;

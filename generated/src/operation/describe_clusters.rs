@@ -9,6 +9,25 @@ impl ::aws_client_runtime::Operation for DescribeClusters {
     type Output = DescribeClustersOutput;
     type Error = DescribeClustersError;
     const NAME: &'static str = "DescribeClusters";
+    fn serialize_request(
+        input: &DescribeClustersInput,
+    ) -> Result<
+        ::aws_client_runtime::transport::HttpRequest,
+        ::aws_client_runtime::error::BoxError,
+    > {
+        crate::service::PROTOCOL.serialize_request(Self::NAME, input)
+    }
+    fn deserialize_response(
+        response: &::aws_client_runtime::export::http::Response<
+            ::aws_client_runtime::export::bytes::Bytes,
+        >,
+    ) -> Result<
+        DescribeClustersOutput,
+        ::aws_client_runtime::DeserializeError<DescribeClustersError>,
+    > {
+        crate::service::PROTOCOL
+            .deserialize_response(Self::NAME, response, Self::parse_error)
+    }
     fn parse_error(
         meta: ::aws_client_runtime::ErrorMetadata,
         body: &[u8],

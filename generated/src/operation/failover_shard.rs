@@ -9,6 +9,25 @@ impl ::aws_client_runtime::Operation for FailoverShard {
     type Output = FailoverShardOutput;
     type Error = FailoverShardError;
     const NAME: &'static str = "FailoverShard";
+    fn serialize_request(
+        input: &FailoverShardInput,
+    ) -> Result<
+        ::aws_client_runtime::transport::HttpRequest,
+        ::aws_client_runtime::error::BoxError,
+    > {
+        crate::service::PROTOCOL.serialize_request(Self::NAME, input)
+    }
+    fn deserialize_response(
+        response: &::aws_client_runtime::export::http::Response<
+            ::aws_client_runtime::export::bytes::Bytes,
+        >,
+    ) -> Result<
+        FailoverShardOutput,
+        ::aws_client_runtime::DeserializeError<FailoverShardError>,
+    > {
+        crate::service::PROTOCOL
+            .deserialize_response(Self::NAME, response, Self::parse_error)
+    }
     fn parse_error(
         meta: ::aws_client_runtime::ErrorMetadata,
         body: &[u8],

@@ -9,6 +9,22 @@ impl ::aws_client_runtime::Operation for Op {
     type Output = OpOutput;
     type Error = OpError;
     const NAME: &'static str = "Op";
+    fn serialize_request(
+        input: &OpInput,
+    ) -> Result<
+        ::aws_client_runtime::transport::HttpRequest,
+        ::aws_client_runtime::error::BoxError,
+    > {
+        crate::service::PROTOCOL.serialize_request(Self::NAME, input)
+    }
+    fn deserialize_response(
+        response: &::aws_client_runtime::export::http::Response<
+            ::aws_client_runtime::export::bytes::Bytes,
+        >,
+    ) -> Result<OpOutput, ::aws_client_runtime::DeserializeError<OpError>> {
+        crate::service::PROTOCOL
+            .deserialize_response(Self::NAME, response, Self::parse_error)
+    }
     fn parse_error(meta: ::aws_client_runtime::ErrorMetadata, body: &[u8]) -> OpError {
         let _ = body;
         OpError::Unhandled(::aws_client_runtime::Unhandled::new(meta))

@@ -17,11 +17,10 @@ use http::header::HeaderMap;
 use serde_json::{Map, Value};
 
 use crate::error::ErrorMetadata;
+use crate::protocol::request_id;
 
 /// Header carrying the error code.
 pub const ERROR_TYPE_HEADER: &str = "x-amzn-errortype";
-/// Header carrying the request id.
-pub const REQUEST_ID_HEADER: &str = "x-amzn-requestid";
 /// Header carrying the legacy awsQuery code of `awsQueryCompatible` services.
 pub const QUERY_ERROR_HEADER: &str = "x-amzn-query-error";
 
@@ -63,11 +62,6 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|v| !v.is_empty())
-}
-
-/// The `x-amzn-requestid` header of a response, if present.
-pub fn request_id(headers: &HeaderMap) -> Option<&str> {
-    header(headers, REQUEST_ID_HEADER)
 }
 
 fn body_string<'a>(body: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a str> {
@@ -135,14 +129,4 @@ fn json_kind(v: &Value) -> &'static str {
         Value::Array(_) => "array",
         Value::Object(_) => "object",
     }
-}
-
-/// The first bytes of a body, lossily decoded, for error messages (at most `max` characters).
-pub fn snippet(body: &[u8], max: usize) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(max * 4)]);
-    let mut out: String = text.chars().take(max).collect();
-    if text.chars().count() > max || body.len() > max * 4 {
-        out.push('…');
-    }
-    out
 }
