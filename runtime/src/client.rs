@@ -791,3 +791,35 @@ fn sanitize_ua_token(text: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_endpoint;
+
+    #[test]
+    fn request_paths_join_the_endpoint_path_and_query() {
+        let plain = parse_endpoint("https://Example.COM:443", false).unwrap();
+        assert_eq!(plain.url(), "https://example.com/");
+        assert_eq!(plain.path_and_query("/"), "/");
+        assert_eq!(
+            plain.path_and_query("/2015/functions?x=1"),
+            "/2015/functions?x=1"
+        );
+
+        let with_path = parse_endpoint("http://127.0.0.1:5000/custom/?a=b", true).unwrap();
+        assert_eq!(with_path.host, "127.0.0.1:5000");
+        assert_eq!(with_path.url(), "http://127.0.0.1:5000/custom/?a=b");
+        assert_eq!(with_path.path_and_query("/"), "/custom/?a=b");
+        assert_eq!(
+            with_path.path_and_query("/items?x=1"),
+            "/custom/items?a=b&x=1"
+        );
+    }
+
+    #[test]
+    fn plain_http_needs_an_explicit_endpoint() {
+        assert!(parse_endpoint("http://example.com", false).is_err());
+        assert!(parse_endpoint("http://example.com", true).is_ok());
+        assert!(parse_endpoint("file:///etc/passwd", true).is_err());
+    }
+}

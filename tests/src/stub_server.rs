@@ -9,6 +9,7 @@
 //! carry `Content-Length` (chunked request bodies get `411`).
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -136,6 +137,7 @@ type Handler = dyn Fn(&Request) -> Reply + Send + Sync + 'static;
 pub struct StubServer {
     addr: SocketAddr,
     requests: Arc<Mutex<Vec<Request>>>,
+    connections: Arc<AtomicUsize>,
     task: JoinHandle<()>,
 }
 
@@ -158,6 +160,8 @@ impl StubServer {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);
         let recorded = requests.clone();
+        let connections_accepted = Arc::new(AtomicUsize::new(0));
+        let accepted_count = connections_accepted.clone();
         let task = tokio::spawn(async move {
             // Owned by this task: aborting it drops the set, which aborts every connection.
             let mut connections = JoinSet::new();
@@ -165,6 +169,7 @@ impl StubServer {
                 tokio::select! {
                     accepted = listener.accept() => {
                         let Ok((stream, _)) = accepted else { continue };
+                        accepted_count.fetch_add(1, Ordering::SeqCst);
                         connections.spawn(serve(stream, handler.clone(), recorded.clone()));
                     }
                     Some(_) = connections.join_next(), if !connections.is_empty() => {}
@@ -174,6 +179,7 @@ impl StubServer {
         Self {
             addr,
             requests,
+            connections: connections_accepted,
             task,
         }
     }
@@ -212,6 +218,13 @@ impl StubServer {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .len()
+    }
+}
+
+impl StubServer {
+    /// How many connections the server accepted so far.
+    pub fn connection_count(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 }
 

@@ -106,7 +106,7 @@ pub fn client_rs(plan: &Plan) -> TokenStream {
 /// `src/config.rs`.
 pub fn config_rs() -> TokenStream {
     quote! {
-        #![doc = " Client configuration: region, credentials, endpoint, retries and timeouts."]
+        #![doc = " Client configuration: region, credentials, endpoint, retries, timeouts and the HTTP client."]
 
         pub use ::aws_client_runtime::config::{load_from_env, Config, ConfigBuilder, ConfigLoader, TimeoutConfig};
         pub use ::aws_client_runtime::credentials::{
@@ -115,6 +115,10 @@ pub fn config_rs() -> TokenStream {
         };
         pub use ::aws_client_runtime::region::Region;
         pub use ::aws_client_runtime::retry::RetryConfig;
+        /// The HTTP boundary: implement [`HttpClient`](transport::HttpClient) to send requests
+        /// with another HTTP stack, or share one [`HyperClient`](transport::HyperClient)
+        /// between clients.
+        pub use ::aws_client_runtime::transport;
     }
 }
 
