@@ -631,6 +631,31 @@ mod run_tests {
     }
 
     #[test]
+    fn failed_write_keeps_old_output_and_leaves_no_temporary() {
+        let dir = scratch("write-fails");
+        let out = dir.join("crate");
+        fs::create_dir_all(&out).expect("out");
+        fs::write(out.join("lib.rs"), "// previous output\n").expect("write");
+        // `a` is written as a file, so `a/b` cannot be: the write fails halfway.
+        let files: BTreeMap<String, String> = [("a", ""), ("a/b", "")]
+            .into_iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect();
+        write_atomically(&out, &files).expect_err("a/b needs a directory a");
+        assert_eq!(
+            tree(&dir),
+            tree_of(&[("crate/lib.rs", "// previous output\n")])
+        );
+    }
+
+    fn tree_of(files: &[(&str, &str)]) -> BTreeMap<String, String> {
+        files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect()
+    }
+
+    #[test]
     fn broken_model_writes_nothing_and_keeps_old_output() {
         let dir = scratch("broken");
         let out = dir.join("crate");
