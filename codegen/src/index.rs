@@ -154,6 +154,17 @@ pub struct ShapeIndex {
     shapes: BTreeMap<String, Shape>,
 }
 
+/// State of one shape's walk through its mixins.
+#[derive(Default)]
+struct MixinWalk {
+    /// The shape and the mixins being expanded, outermost first: meeting one again is a cycle.
+    path: Vec<String>,
+    /// Mixins already folded in: meeting one again is a diamond, not a cycle.
+    applied: BTreeSet<String>,
+    /// For each member folded in so far, the mixin that defined it.
+    origin: BTreeMap<String, String>,
+}
+
 const PRELUDE: &[(&str, &str, Option<&str>)] = &[
     ("String", "string", None),
     ("Blob", "blob", None),
@@ -302,8 +313,11 @@ impl ShapeIndex {
         let mut shape = Self::simple(id, "string", Map::new());
         shape.ty = ty;
         // Mixins first, so the shape's own traits and members win.
-        let mut seen = BTreeSet::new();
-        Self::apply_mixins(id, s, raw, &mut shape, diags, &mut seen);
+        let mut walk = MixinWalk {
+            path: vec![id.to_string()],
+            ..MixinWalk::default()
+        };
+        Self::apply_mixins(id, s, raw, &mut shape, diags, &mut walk);
         shape.traits.merge(&s.traits);
         shape.traits.0.remove("smithy.api#mixin");
         let member = |name: &str, m: &MemberAst| Member {
@@ -377,44 +391,70 @@ impl ShapeIndex {
         Some(shape)
     }
 
+    /// Folds the mixins of `s`, and theirs first, into `shape` (the shape `id`).
     fn apply_mixins(
         id: &str,
         s: &ShapeAst,
         raw: &BTreeMap<String, ShapeAst>,
         shape: &mut Shape,
         diags: &mut Vec<Diagnostic>,
-        seen: &mut BTreeSet<String>,
+        walk: &mut MixinWalk,
     ) {
         for mixin in &s.mixins {
-            if !seen.insert(mixin.target.clone()) {
+            let target = &mixin.target;
+            if let Some(start) = walk.path.iter().position(|p| p == target) {
+                let cycle = walk.path[start..].join(" -> ");
                 diags.push(Diagnostic::new(
                     id,
-                    format!("mixin cycle through {}", mixin.target),
+                    format!("mixin cycle {cycle} -> {target}"),
                 ));
                 continue;
             }
-            let Some(m) = raw.get(&mixin.target) else {
+            // Reached again through another mixin (a diamond): its members are already in.
+            if !walk.applied.insert(target.clone()) {
+                continue;
+            }
+            let Some(m) = raw.get(target) else {
                 diags.push(Diagnostic::new(
                     id,
-                    format!("mixin {} does not exist", mixin.target),
+                    format!("mixin {target} does not exist"),
                 ));
                 continue;
             };
-            Self::apply_mixins(id, m, raw, shape, diags, seen);
+            walk.path.push(target.clone());
+            Self::apply_mixins(id, m, raw, shape, diags, walk);
+            walk.path.pop();
             let mut traits = m.traits.clone();
             traits.remove("smithy.api#mixin");
             traits.remove("smithy.api#documentation");
             shape.traits.merge(&traits);
-            if let Some(members) = &m.members {
-                for (name, value) in members {
-                    if let Ok(ma) = serde_json::from_value::<MemberAst>(value.clone()) {
-                        shape.members.push(Member {
-                            name: name.clone(),
-                            target: ma.target,
-                            traits: Traits(ma.traits),
-                        });
+            for (name, value) in m.members.iter().flatten() {
+                let at = format!("{id}${name}");
+                // The mixin's own conversion reports this too, but only here is it said that
+                // `id` lost a member because of it.
+                let ma = match serde_json::from_value::<MemberAst>(value.clone()) {
+                    Ok(ma) => ma,
+                    Err(e) => {
+                        diags.push(Diagnostic::new(
+                            at,
+                            format!("malformed member from mixin {target}: {e}"),
+                        ));
+                        continue;
                     }
+                };
+                if let Some(first) = walk.origin.get(name) {
+                    diags.push(Diagnostic::new(
+                        at,
+                        format!("defined by both mixin {first} and mixin {target}"),
+                    ));
+                    continue;
                 }
+                walk.origin.insert(name.clone(), target.clone());
+                shape.members.push(Member {
+                    name: name.clone(),
+                    target: ma.target,
+                    traits: Traits(ma.traits),
+                });
             }
         }
     }
@@ -506,5 +546,150 @@ impl ShapeIndex {
             stack.extend(s.input.iter().chain(&s.output).chain(&s.errors).cloned());
         }
         seen
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn index(shapes: Value) -> Result<ShapeIndex, Vec<String>> {
+        let model = json!({"smithy": "2.0", "shapes": shapes});
+        ShapeIndex::from_json(&model.to_string())
+            .map_err(|e| e.diagnostics.iter().map(ToString::to_string).collect())
+    }
+
+    fn members(index: &ShapeIndex, id: &str) -> Vec<String> {
+        index
+            .expect(id)
+            .members
+            .iter()
+            .map(|m| m.name.clone())
+            .collect()
+    }
+
+    fn mixin(members: Value, mixins: &[&str]) -> Value {
+        json!({
+            "type": "structure",
+            "mixins": mixins.iter().map(|m| json!({"target": m})).collect::<Vec<_>>(),
+            "members": members,
+            "traits": {"smithy.api#mixin": {}, "smithy.api#documentation": "A mixin."}
+        })
+    }
+
+    #[test]
+    fn mixin_members_come_first_and_the_shapes_own_win() {
+        let index = index(json!({
+            "ex#Base": mixin(json!({
+                "Id": {"target": "smithy.api#String", "traits": {"smithy.api#documentation": "The id."}},
+                "Size": {"target": "smithy.api#Integer"}
+            }), &[]),
+            "ex#User": {
+                "type": "structure",
+                "mixins": [{"target": "ex#Base"}],
+                "members": {
+                    "Own": {"target": "smithy.api#String"},
+                    "Id": {"target": "smithy.api#String", "traits": {"smithy.api#required": {}}}
+                }
+            }
+        }))
+        .expect("valid");
+        assert_eq!(members(&index, "ex#User"), ["Id", "Size", "Own"]);
+        let id = index.expect("ex#User").member("Id").expect("Id");
+        assert!(
+            id.traits.has("smithy.api#required") && id.traits.documentation() == Some("The id.")
+        );
+        let user = &index.expect("ex#User").traits;
+        assert!(
+            !user.has("smithy.api#mixin"),
+            "a user of a mixin is no mixin"
+        );
+        assert_eq!(
+            user.documentation(),
+            None,
+            "a mixin's documentation is its own"
+        );
+    }
+
+    #[test]
+    fn diamond_of_mixins_brings_the_base_members_once() {
+        let index = index(json!({
+            "ex#Base": mixin(json!({"Id": {"target": "smithy.api#String"}}), &[]),
+            "ex#Left": mixin(json!({"Left": {"target": "smithy.api#String"}}), &["ex#Base"]),
+            "ex#Right": mixin(json!({"Right": {"target": "smithy.api#String"}}), &["ex#Base"]),
+            "ex#User": {
+                "type": "structure",
+                "mixins": [{"target": "ex#Left"}, {"target": "ex#Right"}],
+                "members": {"Own": {"target": "smithy.api#String"}}
+            }
+        }))
+        .expect("a diamond is no cycle");
+        assert_eq!(members(&index, "ex#User"), ["Id", "Left", "Right", "Own"]);
+        assert_eq!(members(&index, "ex#Right"), ["Id", "Right"]);
+    }
+
+    #[test]
+    fn mixin_cycle_is_reported_with_its_path() {
+        let problems = index(json!({
+            "ex#A": mixin(json!({}), &["ex#B"]),
+            "ex#B": mixin(json!({}), &["ex#A"]),
+            "ex#Own": mixin(json!({}), &["ex#Own"])
+        }))
+        .expect_err("cycles");
+        assert_eq!(
+            problems,
+            [
+                "ex#A: mixin cycle ex#A -> ex#B -> ex#A",
+                "ex#B: mixin cycle ex#B -> ex#A -> ex#B",
+                "ex#Own: mixin cycle ex#Own -> ex#Own",
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_mixin_is_reported() {
+        let problems = index(json!({
+            "ex#User": {"type": "structure", "mixins": [{"target": "ex#Nope"}], "members": {}}
+        }))
+        .expect_err("missing mixin");
+        assert_eq!(problems, ["ex#User: mixin ex#Nope does not exist"]);
+    }
+
+    #[test]
+    fn malformed_mixin_member_is_reported_for_the_mixin_and_its_user() {
+        let problems = index(json!({
+            "ex#Base": mixin(json!({
+                "Good": {"target": "smithy.api#String"},
+                "Bad": {"traits": {}}
+            }), &[]),
+            "ex#User": {"type": "structure", "mixins": [{"target": "ex#Base"}], "members": {}}
+        }))
+        .expect_err("malformed member");
+        assert_eq!(
+            problems,
+            [
+                "ex#Base$Bad: malformed member: missing field `target`",
+                "ex#User$Bad: malformed member from mixin ex#Base: missing field `target`",
+            ]
+        );
+    }
+
+    #[test]
+    fn same_member_from_two_unrelated_mixins_is_a_conflict() {
+        let problems = index(json!({
+            "ex#Left": mixin(json!({"Id": {"target": "smithy.api#String"}}), &[]),
+            "ex#Right": mixin(json!({"Id": {"target": "smithy.api#Integer"}}), &[]),
+            "ex#User": {
+                "type": "structure",
+                "mixins": [{"target": "ex#Left"}, {"target": "ex#Right"}],
+                "members": {}
+            }
+        }))
+        .expect_err("conflict");
+        assert_eq!(
+            problems,
+            ["ex#User$Id: defined by both mixin ex#Left and mixin ex#Right"]
+        );
     }
 }

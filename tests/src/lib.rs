@@ -1,4 +1,4 @@
-//! Shared helpers for the workspace's integration, snapshot and drift tests.
+//! Shared helpers for the workspace's integration and drift tests.
 #![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};

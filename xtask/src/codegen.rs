@@ -1,35 +1,112 @@
-//! `cargo xtask codegen`: regenerate a client crate from a model, or check it is current.
+//! `cargo xtask codegen`: regenerate client crates from their models, or check they are
+//! current. Writing and checking are one function, [`ensure`], so what `--check` (and the drift
+//! test) accepts is by construction what a write produces.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use aws_client_codegen::{generate, CrateSettings, Options};
+use aws_client_codegen::{generate, CrateSettings, Generated, Options};
 
 use crate::{workspace_root, Failure};
 
-pub const USAGE: &str = "cargo xtask codegen [--check] [--model FILE] [--out DIR] [--operation NAME]... [--crate-name NAME]
+pub const USAGE: &str = "cargo xtask codegen [--all] [--check] [--model FILE] [--out DIR] [--operation NAME]... [--crate-name NAME]
 
-  --check           compare instead of writing; exit 1 and name each drifted file
+  --all             every committed crate: model/memorydb.json -> generated/ and each
+                    tests/fixtures/NAME.json -> tests/generated/NAME (crate fixture_NAME)
+  --check           compare instead of writing; exit 1 and name each drifted, missing or
+                    extra file
   --model FILE      Smithy JSON AST model (default: model/memorydb.json)
   --out DIR         output crate directory (default: generated/)
   --operation NAME  generate only this operation (repeatable; default: all)
   --crate-name NAME package name (default: from the service's sdkId)";
 
+/// Whether [`ensure`] writes the crates or only compares them with what it would write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    Check,
+}
+
+/// One crate the generator owns: its model, its directory, and how to generate it.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub model: PathBuf,
+    pub out: PathBuf,
+    pub options: Options,
+}
+
+/// A set of crates kept current together.
+#[derive(Debug, Clone)]
+pub struct Crates {
+    pub targets: Vec<Target>,
+    /// A directory that holds generated crates only: a subdirectory no target writes is left
+    /// over from a removed model, so a check names it and a write removes it.
+    pub owned_dir: Option<PathBuf>,
+    /// The command that brings these crates up to date, for the check's message.
+    pub regenerate: String,
+}
+
+impl Crates {
+    /// Every committed crate of the project under `root`: the MemoryDB crate and one crate
+    /// per fixture model.
+    pub fn project(root: &Path) -> Result<Self, Failure> {
+        let mut targets = vec![Target {
+            model: root.join("model/memorydb.json"),
+            out: root.join("generated"),
+            options: Options::default(),
+        }];
+        let fixtures = root.join("tests/fixtures");
+        let entries = fs::read_dir(&fixtures)
+            .map_err(|e| Failure::new(2, format!("cannot list {}: {e}", fixtures.display())))?;
+        let mut models: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        models.sort();
+        for model in models {
+            let name = model
+                .file_stem()
+                .expect("a .json file has a stem")
+                .to_string_lossy()
+                .into_owned();
+            targets.push(Target {
+                out: root.join("tests/generated").join(&name),
+                options: Options {
+                    crate_name: Some(format!("fixture_{name}")),
+                    ..Options::default()
+                },
+                model,
+            });
+        }
+        Ok(Self {
+            targets,
+            owned_dir: Some(root.join("tests/generated")),
+            regenerate: "cargo xtask codegen --all".into(),
+        })
+    }
+}
+
 struct Args {
+    all: bool,
     check: bool,
-    model: PathBuf,
-    out: PathBuf,
-    options: Options,
+    target: Target,
+    /// Whether any of --model, --out, --operation, --crate-name, --service was given.
+    single: bool,
 }
 
 fn parse(args: &[String]) -> Result<Args, Failure> {
     let root = workspace_root();
     let mut parsed = Args {
+        all: false,
         check: false,
-        model: root.join("model/memorydb.json"),
-        out: root.join("generated"),
-        options: Options::default(),
+        target: Target {
+            model: root.join("model/memorydb.json"),
+            out: root.join("generated"),
+            options: Options::default(),
+        },
+        single: false,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -38,13 +115,15 @@ fn parse(args: &[String]) -> Result<Args, Failure> {
                 .cloned()
                 .ok_or_else(|| Failure::new(2, format!("{name} needs a value\n\n{USAGE}")))
         };
+        let target = &mut parsed.target;
         match arg.as_str() {
+            "--all" => parsed.all = true,
             "--check" => parsed.check = true,
-            "--model" => parsed.model = absolute(&value("--model")?),
-            "--out" => parsed.out = absolute(&value("--out")?),
-            "--operation" => parsed.options.operations.push(value("--operation")?),
-            "--crate-name" => parsed.options.crate_name = Some(value("--crate-name")?),
-            "--service" => parsed.options.service = Some(value("--service")?),
+            "--model" => target.model = absolute(&value("--model")?),
+            "--out" => target.out = absolute(&value("--out")?),
+            "--operation" => target.options.operations.push(value("--operation")?),
+            "--crate-name" => target.options.crate_name = Some(value("--crate-name")?),
+            "--service" => target.options.service = Some(value("--service")?),
             other => {
                 return Err(Failure::new(
                     2,
@@ -52,6 +131,15 @@ fn parse(args: &[String]) -> Result<Args, Failure> {
                 ))
             }
         }
+        parsed.single |= !matches!(arg.as_str(), "--all" | "--check");
+    }
+    if parsed.all && parsed.single {
+        return Err(Failure::new(
+            2,
+            format!(
+                "--all takes no --model, --out, --operation, --crate-name or --service\n\n{USAGE}"
+            ),
+        ));
     }
     Ok(parsed)
 }
@@ -81,7 +169,7 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Relative path from directory `from` to `to` (both absolute).
-pub(crate) fn relative(from: &Path, to: &Path) -> String {
+pub fn relative(from: &Path, to: &Path) -> String {
     let from: Vec<_> = normalize(from)
         .components()
         .map(|c| c.as_os_str().to_owned())
@@ -100,66 +188,171 @@ pub(crate) fn relative(from: &Path, to: &Path) -> String {
     parts.join("/")
 }
 
+/// A path as the user should read it: relative to the project when inside it.
+fn shown(root: &Path, path: &Path) -> String {
+    match path.strip_prefix(root) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+        _ => path.display().to_string(),
+    }
+}
+
 pub fn run(args: &[String]) -> Result<(), Failure> {
     let args = parse(args)?;
     let root = workspace_root();
-    let text = fs::read_to_string(&args.model).map_err(|e| {
-        Failure::new(
+    let crates = if args.all {
+        Crates::project(&root)?
+    } else {
+        let fix = if args.single {
+            "cargo xtask codegen with the same arguments, without --check"
+        } else {
+            "cargo xtask codegen"
+        };
+        Crates {
+            targets: vec![args.target],
+            owned_dir: None,
+            regenerate: fix.into(),
+        }
+    };
+    let mode = if args.check { Mode::Check } else { Mode::Write };
+    for line in ensure(&root, &crates, mode)? {
+        eprintln!("{line}");
+    }
+    Ok(())
+}
+
+/// Brings `crates` up to date (`Mode::Write`) or checks that they are (`Mode::Check`); `root`
+/// is the workspace the crates belong to. Returns progress lines to print.
+///
+/// Every model is generated before anything is written: if one model has a problem, the run
+/// fails with every model's problems (exit 2) and writes nothing. A write replaces only the
+/// crates that drifted, each by an atomic swap, so current crates keep their timestamps and
+/// are not rebuilt. A check fails (exit 1) naming every file that differs, is missing or
+/// should not be there, across all crates.
+pub fn ensure(root: &Path, crates: &Crates, mode: Mode) -> Result<Vec<String>, Failure> {
+    let mut lines = Vec::new();
+    let mut generated = Vec::new();
+    let mut problems = Vec::new();
+    for target in &crates.targets {
+        match generate_target(root, target) {
+            Ok((g, ms)) => {
+                let out = shown(root, &normalize(&target.out));
+                lines.extend(
+                    g.skipped
+                        .iter()
+                        .map(|s| format!("{out}: skipped {}: {}", s.operation, s.reason)),
+                );
+                lines.extend(
+                    g.paginator_gaps
+                        .iter()
+                        .map(|s| format!("{out}: no paginator for {}: {}", s.operation, s.reason)),
+                );
+                generated.push((target, g, ms));
+            }
+            Err(message) => problems.push(message),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Failure::new(
             2,
-            format!("cannot read model {}: {e}", args.model.display()),
-        )
-    })?;
-    let out = normalize(&args.out);
+            format!("nothing was written:\n{}", problems.join("\n")),
+        ));
+    }
+    let stale = match &crates.owned_dir {
+        Some(dir) => stale_crates(dir, &crates.targets),
+        None => Vec::new(),
+    };
+    let mut drifted = Vec::new();
+    for (target, g, ms) in &generated {
+        let out = normalize(&target.out);
+        let drift = compare(&out, &g.files);
+        let name = shown(root, &out);
+        if drift.is_empty() {
+            lines.push(format!("{name} is up to date ({} files)", g.files.len()));
+            continue;
+        }
+        match mode {
+            Mode::Check => {
+                drifted.extend(drift.iter().map(|d| format!("  {}", join(&name, d))));
+            }
+            Mode::Write => {
+                write_atomically(&out, &g.files)
+                    .map_err(|e| Failure::new(1, format!("writing {name}: {e}")))?;
+                lines.push(format!(
+                    "generated {} operations into {name} ({} files) in {ms:.1} ms",
+                    g.operations,
+                    g.files.len(),
+                ));
+            }
+        }
+    }
+    for dir in &stale {
+        let name = shown(root, dir);
+        match mode {
+            Mode::Check => drifted.push(format!("  {name}/ (no model generates it; remove it)")),
+            Mode::Write => {
+                fs::remove_dir_all(dir)
+                    .map_err(|e| Failure::new(1, format!("removing {name}: {e}")))?;
+                lines.push(format!("removed {name}/ (no model generates it)"));
+            }
+        }
+    }
+    if !drifted.is_empty() {
+        return Err(Failure::new(
+            1,
+            format!(
+                "generated code is out of date; run `{}`:\n{}",
+                crates.regenerate,
+                drifted.join("\n")
+            ),
+        ));
+    }
+    Ok(lines)
+}
+
+fn join(dir: &str, file: &str) -> String {
+    if dir.ends_with('/') {
+        format!("{dir}{file}")
+    } else {
+        format!("{dir}/{file}")
+    }
+}
+
+/// The target's crate in memory and how long generating it took (ms), or a message naming
+/// the model and each of its problems.
+fn generate_target(root: &Path, target: &Target) -> Result<(Generated, f64), String> {
+    let model = shown(root, &target.model);
+    let text =
+        fs::read_to_string(&target.model).map_err(|e| format!("cannot read model {model}: {e}"))?;
+    let out = normalize(&target.out);
     // Crates written inside the workspace (but not under target/) are workspace members.
-    let in_workspace = out.starts_with(&root) && !out.starts_with(root.join("target"));
+    let in_workspace = out.starts_with(root) && !out.starts_with(root.join("target"));
     let settings = CrateSettings {
         runtime_path: relative(&out, &root.join("runtime")),
         standalone: !in_workspace,
         ..CrateSettings::default()
     };
     let started = std::time::Instant::now();
-    let generated = generate(&text, &args.options, &settings)
-        .map_err(|e| Failure::new(2, format!("{}: {e}", args.model.display())))?;
-    let elapsed = started.elapsed();
-    for s in &generated.skipped {
-        eprintln!("skipped {}: {}", s.operation, s.reason);
-    }
-    for g in &generated.paginator_gaps {
-        eprintln!("no paginator for {}: {}", g.operation, g.reason);
-    }
-    if args.check {
-        let drifted = compare(&out, &generated.files);
-        if drifted.is_empty() {
-            eprintln!(
-                "{} is up to date ({} files)",
-                out.display(),
-                generated.files.len()
-            );
-            return Ok(());
-        }
-        let list: Vec<String> = drifted.iter().map(|d| format!("  {d}")).collect();
-        return Err(Failure::new(
-            1,
-            format!(
-                "{} is out of date; run `cargo xtask codegen`:\n{}",
-                out.display(),
-                list.join("\n")
-            ),
-        ));
-    }
-    write_atomically(&out, &generated.files)
-        .map_err(|e| Failure::new(1, format!("writing {}: {e}", out.display())))?;
-    eprintln!(
-        "generated {} operations into {} ({} files) in {:.1} ms",
-        generated.operations,
-        out.display(),
-        generated.files.len(),
-        elapsed.as_secs_f64() * 1000.0
-    );
-    Ok(())
+    let generated =
+        generate(&text, &target.options, &settings).map_err(|e| format!("{model}: {e}"))?;
+    Ok((generated, started.elapsed().as_secs_f64() * 1000.0))
 }
 
-/// Files that differ, are missing, or should not be there.
+/// Subdirectories of `dir` that no target writes.
+fn stale_crates(dir: &Path, targets: &[Target]) -> Vec<PathBuf> {
+    let owned: Vec<PathBuf> = targets.iter().map(|t| normalize(&t.out)).collect();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut stale: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| normalize(&e.path()))
+        .filter(|p| p.is_dir() && !owned.contains(p))
+        .collect();
+    stale.sort();
+    stale
+}
+
+/// Files that differ, are missing, or should not be there, relative to `out`.
 pub fn compare(out: &Path, files: &BTreeMap<String, String>) -> Vec<String> {
     let mut drifted = Vec::new();
     for (path, expected) in files {
@@ -171,6 +364,7 @@ pub fn compare(out: &Path, files: &BTreeMap<String, String>) -> Vec<String> {
     }
     let mut existing = Vec::new();
     list_files(out, out, &mut existing);
+    existing.sort();
     for path in existing {
         if !files.contains_key(&path) {
             drifted.push(format!("{path} (not generated; remove it)"));
@@ -202,11 +396,9 @@ fn list_files(base: &Path, dir: &Path, out: &mut Vec<String>) {
 }
 
 /// Writes the crate into a sibling temporary directory, then swaps it in, so a failure leaves
-/// the previous crate untouched. A `target/` or `Cargo.lock` already in the output is kept.
-pub(crate) fn write_atomically(
-    out: &Path,
-    files: &BTreeMap<String, String>,
-) -> std::io::Result<()> {
+/// the previous crate untouched (and no temporary directory behind). A `target/` or
+/// `Cargo.lock` already in the output is kept.
+pub fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> std::io::Result<()> {
     let parent = out.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent)?;
     let name = out
@@ -216,10 +408,17 @@ pub(crate) fn write_atomically(
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     let _ = fs::remove_dir_all(&tmp);
-    for (path, text) in files {
-        let dest = tmp.join(path);
-        fs::create_dir_all(dest.parent().expect("file has a parent"))?;
-        fs::write(dest, text)?;
+    let filled = (|| {
+        for (path, text) in files {
+            let dest = tmp.join(path);
+            fs::create_dir_all(dest.parent().expect("file has a parent"))?;
+            fs::write(dest, text)?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = filled {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e);
     }
     if out.exists() {
         for keep in ["target", "Cargo.lock"] {
@@ -272,6 +471,188 @@ mod run_tests {
 
     fn args(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// A project tree shaped like the real one: the MemoryDB model and two fixture models.
+    fn project(name: &str) -> PathBuf {
+        let root = scratch(name);
+        let real = workspace_root();
+        fs::create_dir_all(root.join("model")).expect("model dir");
+        fs::create_dir_all(root.join("tests/fixtures")).expect("fixtures dir");
+        fs::copy(
+            real.join("model/memorydb.json"),
+            root.join("model/memorydb.json"),
+        )
+        .expect("copy model");
+        for f in ["union", "map"] {
+            fs::copy(
+                real.join(format!("tests/fixtures/{f}.json")),
+                root.join(format!("tests/fixtures/{f}.json")),
+            )
+            .expect("copy fixture");
+        }
+        root
+    }
+
+    /// Every file under `dir` (hidden ones too) with its contents.
+    fn tree(dir: &Path) -> BTreeMap<String, String> {
+        let mut files = Vec::new();
+        list_files(dir, dir, &mut files);
+        files
+            .into_iter()
+            .map(|f| {
+                let text = fs::read_to_string(dir.join(&f)).expect("readable");
+                (f, text)
+            })
+            .collect()
+    }
+
+    fn edit_model(path: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+        let mut model: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(path).expect("model")).expect("json");
+        edit(&mut model);
+        fs::write(path, model.to_string()).expect("write model");
+    }
+
+    #[test]
+    fn project_crates_are_the_main_crate_and_one_per_fixture() {
+        let root = workspace_root();
+        let crates = Crates::project(&root).expect("lists fixtures");
+        assert_eq!(crates.targets[0].out, root.join("generated"));
+        assert_eq!(crates.targets[0].options.crate_name, None);
+        let union = crates
+            .targets
+            .iter()
+            .find(|t| t.model.ends_with("tests/fixtures/union.json"))
+            .expect("union fixture");
+        assert_eq!(union.out, root.join("tests/generated/union"));
+        assert_eq!(union.options.crate_name.as_deref(), Some("fixture_union"));
+        assert_eq!(crates.owned_dir, Some(root.join("tests/generated")));
+    }
+
+    #[test]
+    fn all_with_one_broken_model_writes_nothing() {
+        let root = project("all-broken");
+        let crates = Crates::project(&root).expect("lists fixtures");
+        ensure(&root, &crates, Mode::Write).expect("first write");
+        // One model changes validly (its crate would be rewritten), another breaks: neither
+        // crate may change.
+        edit_model(&root.join("model/memorydb.json"), |m| {
+            m["shapes"]["com.amazonaws.memorydb#Shard"]["traits"]["smithy.api#documentation"] =
+                "<p>Changed.</p>".into();
+        });
+        edit_model(&root.join("tests/fixtures/union.json"), |m| {
+            m["shapes"]["fixture.union#Value"]["members"]["Str"]["target"] =
+                "fixture.union#Nope".into();
+        });
+        let before = tree(&root);
+        for mode in [Mode::Write, Mode::Check] {
+            let err = ensure(&root, &crates, mode).expect_err("broken model");
+            assert_eq!(err.code, 2);
+            assert!(
+                err.message.contains("nothing was written")
+                    && err.message.contains("tests/fixtures/union.json")
+                    && err.message.contains(
+                        "fixture.union#Value$Str: targets unknown shape fixture.union#Nope"
+                    ),
+                "{}",
+                err.message
+            );
+            assert_eq!(
+                tree(&root),
+                before,
+                "no file written, no temporary left behind"
+            );
+        }
+        // The valid change alone would have rewritten its crate.
+        fs::copy(
+            workspace_root().join("tests/fixtures/union.json"),
+            root.join("tests/fixtures/union.json"),
+        )
+        .expect("restore fixture");
+        let err = ensure(&root, &crates, Mode::Check).expect_err("drift");
+        assert_eq!(
+            err.message.lines().skip(1).collect::<Vec<_>>(),
+            ["  generated/src/types/shard.rs (differs)"]
+        );
+    }
+
+    #[test]
+    fn all_check_names_every_drifted_file_and_write_makes_it_current() {
+        let root = project("all-check");
+        let crates = Crates::project(&root).expect("lists fixtures");
+        let err = ensure(&root, &crates, Mode::Check).expect_err("nothing generated yet");
+        assert_eq!(err.code, 1);
+        for missing in [
+            "  generated/src/lib.rs (missing)",
+            "  tests/generated/union/src/lib.rs (missing)",
+            "  tests/generated/map/Cargo.toml (missing)",
+            "run `cargo xtask codegen --all`",
+        ] {
+            assert!(err.message.contains(missing), "{missing}: {}", err.message);
+        }
+        ensure(&root, &crates, Mode::Write).expect("writes");
+        ensure(&root, &crates, Mode::Check).expect("now current");
+
+        let untouched = root.join("tests/generated/map/src/lib.rs");
+        let stamp = fs::metadata(&untouched)
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        fs::write(root.join("generated/src/lib.rs"), "// edited by hand\n").expect("edit");
+        fs::write(root.join("tests/generated/union/src/extra.rs"), "\n").expect("extra");
+        fs::remove_file(root.join("tests/generated/union/Cargo.toml")).expect("remove");
+        fs::create_dir_all(root.join("tests/generated/gone/src")).expect("stale crate");
+        fs::write(root.join("tests/generated/gone/src/lib.rs"), "\n").expect("stale file");
+        let err = ensure(&root, &crates, Mode::Check).expect_err("drift");
+        let listed: Vec<&str> = err.message.lines().skip(1).collect();
+        assert_eq!(
+            listed,
+            [
+                "  generated/src/lib.rs (differs)",
+                "  tests/generated/union/Cargo.toml (missing)",
+                "  tests/generated/union/src/extra.rs (not generated; remove it)",
+                "  tests/generated/gone/ (no model generates it; remove it)",
+            ],
+            "{}",
+            err.message
+        );
+
+        ensure(&root, &crates, Mode::Write).expect("rewrites");
+        ensure(&root, &crates, Mode::Check).expect("current again");
+        assert!(!root.join("tests/generated/gone").exists());
+        assert!(!root.join("tests/generated/union/src/extra.rs").exists());
+        assert_eq!(
+            fs::metadata(&untouched)
+                .and_then(|m| m.modified())
+                .expect("mtime"),
+            stamp,
+            "a current crate is not rewritten"
+        );
+    }
+
+    #[test]
+    fn failed_write_keeps_old_output_and_leaves_no_temporary() {
+        let dir = scratch("write-fails");
+        let out = dir.join("crate");
+        fs::create_dir_all(&out).expect("out");
+        fs::write(out.join("lib.rs"), "// previous output\n").expect("write");
+        // `a` is written as a file, so `a/b` cannot be: the write fails halfway.
+        let files: BTreeMap<String, String> = [("a", ""), ("a/b", "")]
+            .into_iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect();
+        write_atomically(&out, &files).expect_err("a/b needs a directory a");
+        assert_eq!(
+            tree(&dir),
+            tree_of(&[("crate/lib.rs", "// previous output\n")])
+        );
+    }
+
+    fn tree_of(files: &[(&str, &str)]) -> BTreeMap<String, String> {
+        files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect()
     }
 
     #[test]
@@ -372,5 +753,12 @@ mod run_tests {
             "crates outside the workspace build on their own"
         );
         assert_eq!(run(&args(&["--bogus"])).expect_err("rejected").code, 2);
+        let err = run(&args(&["--all", "--check", "--model", "x.json"])).expect_err("rejected");
+        assert_eq!(err.code, 2);
+        assert!(
+            err.message.starts_with("--all takes no --model"),
+            "{}",
+            err.message
+        );
     }
 }

@@ -1,15 +1,16 @@
-//! Project chores: `cargo xtask codegen [--check] [--model F] [--out D] [--operation N]...`
+//! Project chores: `cargo xtask codegen [--all] [--check] [--model F] [--out D] [--operation N]...`
 //! `cargo xtask test [--no-moto]`, `cargo xtask conformance [--model NAME]... [--no-compile]
 //! [--no-protocol] [--no-moto]` and
 //! `cargo xtask bench [--no-cold] [--requests N]`.
 #![forbid(unsafe_code)]
 
 mod bench;
-mod codegen;
 mod conformance;
 mod test;
 
 use std::process::ExitCode;
+
+use xtask::{codegen, workspace_root, Failure};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,27 +36,4 @@ fn main() -> ExitCode {
             ExitCode::from(failure.code)
         }
     }
-}
-
-/// A failed chore: what to print and the exit code.
-pub struct Failure {
-    pub message: String,
-    pub code: u8,
-}
-
-impl Failure {
-    pub fn new(code: u8, message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            code,
-        }
-    }
-}
-
-/// The workspace root (the parent of this crate's directory).
-pub fn workspace_root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
 }
