@@ -11,6 +11,8 @@ use crate::error::{Diagnostic, Error};
 use crate::index::{shape_name, Member, Shape, ShapeIndex, ShapeType};
 use crate::naming;
 
+mod recursion;
+
 /// What to generate.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -448,7 +450,8 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
         let s = index.expect(op);
         aggregate_ids.extend(s.input.iter().chain(&s.output).cloned());
     }
-    planner.find_recursion(&aggregate_ids);
+    aggregate_ids.extend(error_ids.iter().cloned());
+    planner.boxed = recursion::boxed_edges(index, &aggregate_ids);
 
     let mut types = Vec::new();
     for id in &closure {
@@ -682,49 +685,6 @@ impl Planner<'_> {
                         &op.shape_id,
                         format!("generated type {n} clashes with a shape of the same name"),
                     ));
-                }
-            }
-        }
-    }
-
-    /// Marks members whose target can reach back to their own shape without passing through a
-    /// list or map: those need a `Box`.
-    fn find_recursion(&mut self, ids: &[String]) {
-        let index = self.index;
-        let direct = |id: &str| -> Vec<(String, String)> {
-            let s = index.expect(id);
-            match s.ty {
-                ShapeType::Structure | ShapeType::Union => s
-                    .members
-                    .iter()
-                    .filter(|m| {
-                        matches!(
-                            index.expect(&m.target).ty,
-                            ShapeType::Structure | ShapeType::Union
-                        )
-                    })
-                    .map(|m| (m.name.clone(), m.target.clone()))
-                    .collect(),
-                _ => Vec::new(),
-            }
-        };
-        for id in ids {
-            for (member, target) in direct(id) {
-                // Can `target` reach `id` through direct edges?
-                let mut stack = vec![target.clone()];
-                let mut seen = BTreeSet::new();
-                let mut cyclic = false;
-                while let Some(cur) = stack.pop() {
-                    if cur == *id {
-                        cyclic = true;
-                        break;
-                    }
-                    if seen.insert(cur.clone()) {
-                        stack.extend(direct(&cur).into_iter().map(|(_, t)| t));
-                    }
-                }
-                if cyclic {
-                    self.boxed.insert((id.clone(), member));
                 }
             }
         }
