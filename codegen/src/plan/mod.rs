@@ -12,6 +12,8 @@ use crate::index::{shape_name, Member, Shape, ShapeIndex, ShapeType};
 use crate::naming;
 
 mod recursion;
+#[cfg(test)]
+mod test_model;
 
 /// What to generate.
 #[derive(Debug, Clone, Default)]
@@ -930,7 +932,23 @@ impl Planner<'_> {
             let value = match (int, m.traits.get("smithy.api#enumValue")) {
                 (false, Some(Value::String(s))) => Value::String(s.clone()),
                 (false, None) => Value::String(m.name.clone()),
-                (true, Some(Value::Number(n))) if n.is_i64() => Value::Number(n.clone()),
+                (true, Some(Value::Number(n))) if n.is_i64() || n.is_u64() => {
+                    // Generated intEnums hold `i32`, as Smithy's `integer` does.
+                    match n.as_i64().and_then(|v| i32::try_from(v).ok()) {
+                        Some(_) => Value::Number(n.clone()),
+                        None => {
+                            self.diags.push(Diagnostic::new(
+                                &at,
+                                format!(
+                                    "intEnum value {n} is outside the 32-bit integer range ({}..={})",
+                                    i32::MIN,
+                                    i32::MAX
+                                ),
+                            ));
+                            continue;
+                        }
+                    }
+                }
                 (_, other) => {
                     self.diags.push(Diagnostic::new(
                         &at,
@@ -1129,5 +1147,52 @@ impl Planner<'_> {
             items,
             page_size,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::test_model::{base, plan_of, problems};
+
+    fn with_int_enum(values: &[(&str, serde_json::Value)]) -> serde_json::Value {
+        let mut m = base();
+        let members: serde_json::Map<String, serde_json::Value> = values
+            .iter()
+            .map(|(name, v)| {
+                (
+                    name.to_string(),
+                    json!({"target": "smithy.api#Unit", "traits": {"smithy.api#enumValue": v}}),
+                )
+            })
+            .collect();
+        m["shapes"]["ex#Level"] = json!({"type": "intEnum", "members": members});
+        m["shapes"]["ex#OpInput"]["members"]["Level"] = json!({"target": "ex#Level"});
+        m
+    }
+
+    #[test]
+    fn int_enum_values_outside_i32_name_the_shape_and_member() {
+        let m = with_int_enum(&[
+            ("LOW", json!(1)),
+            ("HUGE", json!(4294967296_i64)),
+            ("TINY", json!(-2147483649_i64)),
+            ("MAX", json!(u64::MAX)),
+        ]);
+        assert_eq!(
+            problems(&m),
+            vec![
+                "ex#Level$HUGE: intEnum value 4294967296 is outside the 32-bit integer range (-2147483648..=2147483647)",
+                "ex#Level$MAX: intEnum value 18446744073709551615 is outside the 32-bit integer range (-2147483648..=2147483647)",
+                "ex#Level$TINY: intEnum value -2147483649 is outside the 32-bit integer range (-2147483648..=2147483647)",
+            ]
+        );
+    }
+
+    #[test]
+    fn int_enum_values_at_the_i32_bounds_are_kept() {
+        let m = with_int_enum(&[("MIN", json!(i32::MIN)), ("MAX", json!(i32::MAX))]);
+        assert!(plan_of(&m).is_ok());
     }
 }
