@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::plan::{Field, RustType};
+use crate::plan::{Field, RustType, Sparsity};
 
 /// An identifier, raw (`r#type`) when the name says so.
 pub fn ident(name: &str) -> Ident {
@@ -59,7 +59,7 @@ pub fn ty(t: &RustType) -> TokenStream {
         RustType::Document => quote! { crate::primitives::Document },
         RustType::List(item, sparse) => {
             let item = ty(item);
-            if *sparse {
+            if let Sparsity::Sparse = sparse {
                 quote! { Vec<Option<#item>> }
             } else {
                 quote! { Vec<#item> }
@@ -67,7 +67,7 @@ pub fn ty(t: &RustType) -> TokenStream {
         }
         RustType::Map(value, sparse) => {
             let value = ty(value);
-            if *sparse {
+            if let Sparsity::Sparse = sparse {
                 quote! { std::collections::HashMap<String, Option<#value>> }
             } else {
                 quote! { std::collections::HashMap<String, #value> }
@@ -104,8 +104,10 @@ pub fn serde_field_attrs(f: &Field) -> TokenStream {
             (RustType::DateTime, Some("date-time")) => Some(("with", fmt("date_time"))),
             (RustType::DateTime, Some("http-date")) => Some(("with", fmt("http_date"))),
             (RustType::F32 | RustType::F64, _) => Some(("with", fmt("float_opt"))),
-            (RustType::List(_, false), _) => Some(("deserialize_with", fmt("dense_list"))),
-            (RustType::Map(_, false), _) => Some(("deserialize_with", fmt("dense_map"))),
+            (RustType::List(_, Sparsity::Dense), _) => {
+                Some(("deserialize_with", fmt("dense_list")))
+            }
+            (RustType::Map(_, Sparsity::Dense), _) => Some(("deserialize_with", fmt("dense_map"))),
             _ => None,
         };
         match with {

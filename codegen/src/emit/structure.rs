@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::common::{deprecated_attr, docs_or, field_ty, ident, serde_field_attrs, ty, REDACTED};
 use crate::naming::unraw;
-use crate::plan::{Field, RustType, StructDef, StructRole};
+use crate::plan::{ErrorInfo, Field, RustType, Sparsity, StructDef, StructKind};
 
 /// Wire names whose member holds an error's message.
 const MESSAGE_MEMBERS: &[&str] = &["message", "Message", "errorMessage"];
@@ -20,7 +20,8 @@ fn message_field(s: &StructDef) -> Option<&Field> {
 pub fn emit(s: &StructDef) -> TokenStream {
     let name = format_ident!("{}", s.name);
     let builder = format_ident!("{}Builder", s.name);
-    let is_error = s.role == StructRole::Error;
+    let error = s.kind.error();
+    let is_error = error.is_some();
     let docs = docs_or(&s.docs, &format!("The `{}` structure.", s.shape_id));
     let deprecated = deprecated_attr(&s.deprecated);
     let sensitive = s.fields.iter().any(|f| f.sensitive);
@@ -63,7 +64,7 @@ pub fn emit(s: &StructDef) -> TokenStream {
 
     let debug_impl = sensitive.then(|| debug_impl(&name, s, is_error));
     let builder_tokens = emit_builder(s, &builder, sensitive);
-    let error_impls = is_error.then(|| error_impls(s, &name, message.as_deref()));
+    let error_impls = error.map(|info| error_impls(info, &name, message.as_deref()));
 
     quote! {
         #docs
@@ -98,7 +99,7 @@ fn accessor(f: &Field) -> TokenStream {
         (RustType::String, true) => (quote! { Option<&str> }, quote! { self.#fname.as_deref() }),
         (RustType::List(item, sparse), true) => {
             let item = ty(item);
-            let item = if *sparse {
+            let item = if let Sparsity::Sparse = sparse {
                 quote! { Option<#item> }
             } else {
                 item
@@ -118,7 +119,7 @@ fn accessor(f: &Field) -> TokenStream {
         (RustType::String, false) => (quote! { &str }, quote! { &self.#fname }),
         (RustType::List(item, sparse), false) => {
             let item = ty(item);
-            let item = if *sparse {
+            let item = if let Sparsity::Sparse = sparse {
                 quote! { Option<#item> }
             } else {
                 item
@@ -157,8 +158,7 @@ fn debug_impl(name: &proc_macro2::Ident, s: &StructDef, is_error: bool) -> Token
     }
 }
 
-fn error_impls(s: &StructDef, name: &proc_macro2::Ident, message: Option<&str>) -> TokenStream {
-    let info = s.error.as_ref().expect("error structures carry error info");
+fn error_impls(info: &ErrorInfo, name: &proc_macro2::Ident, message: Option<&str>) -> TokenStream {
     let code = &info.code;
     let message_body = match message {
         Some(m) => {
@@ -169,7 +169,7 @@ fn error_impls(s: &StructDef, name: &proc_macro2::Ident, message: Option<&str>) 
     };
     let retryable = info.retryable;
     let throttling = info.throttling;
-    let fault = &info.fault;
+    let fault = info.fault.as_str();
     quote! {
         impl #name {
             /// The error's message, from the modelled member or else the response.
@@ -225,7 +225,7 @@ fn error_impls(s: &StructDef, name: &proc_macro2::Ident, message: Option<&str>) 
 
 fn emit_builder(s: &StructDef, builder: &proc_macro2::Ident, sensitive: bool) -> TokenStream {
     let name = format_ident!("{}", s.name);
-    let is_error = s.role == StructRole::Error;
+    let is_error = s.kind.error().is_some();
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
         let fty = builder_field_ty(f);
@@ -257,7 +257,7 @@ fn emit_builder(s: &StructDef, builder: &proc_macro2::Ident, sensitive: bool) ->
         .collect();
     let meta_assign = is_error.then(|| quote! { meta: self.meta.unwrap_or_default(), });
     let build =
-        if s.role == StructRole::Input {
+        if let StructKind::Input { .. } = s.kind {
             let shape = &s.name;
             let checks = s.fields.iter().filter(|f| f.required && f.optional).map(|f| {
             let fname = ident(&f.name);
@@ -343,12 +343,12 @@ pub fn setters(f: &Field) -> TokenStream {
     let main = match &f.ty {
         RustType::List(item, sparse) => {
             let item = ty(item);
-            let item = if *sparse {
+            let item = if let Sparsity::Sparse = sparse {
                 quote! { Option<#item> }
             } else {
                 quote! { impl Into<#item> }
             };
-            let push = if *sparse {
+            let push = if let Sparsity::Sparse = sparse {
                 quote! { input }
             } else {
                 quote! { input.into() }
@@ -369,12 +369,12 @@ pub fn setters(f: &Field) -> TokenStream {
         }
         RustType::Map(value, sparse) => {
             let value = ty(value);
-            let value = if *sparse {
+            let value = if let Sparsity::Sparse = sparse {
                 quote! { Option<#value> }
             } else {
                 quote! { impl Into<#value> }
             };
-            let put = if *sparse {
+            let put = if let Sparsity::Sparse = sparse {
                 quote! { v }
             } else {
                 quote! { v.into() }

@@ -101,17 +101,34 @@ impl TypeDef {
     }
 }
 
-/// What a structure is used as; changes its builder's `build`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StructRole {
-    /// A shape inside inputs or outputs.
+/// What a structure is used as; changes its builder's `build` and, for errors, adds the
+/// error impls.
+#[derive(Debug, Clone)]
+pub enum StructKind {
+    /// A shape inside inputs, outputs or errors.
     Plain,
     /// An operation input: `build` checks required members.
-    Input,
+    Input {
+        /// The operation's name.
+        operation: String,
+    },
     /// An operation output.
-    Output,
+    Output {
+        /// The operation's name.
+        operation: String,
+    },
     /// A modelled error.
-    Error,
+    Error(ErrorInfo),
+}
+
+impl StructKind {
+    /// The error facts, for an error structure.
+    pub fn error(&self) -> Option<&ErrorInfo> {
+        match self {
+            Self::Error(info) => Some(info),
+            _ => None,
+        }
+    }
 }
 
 /// A structure.
@@ -128,9 +145,7 @@ pub struct StructDef {
     /// Deprecation note.
     pub deprecated: Option<String>,
     /// How it is used.
-    pub role: StructRole,
-    /// For errors: the wire code and whether the model marks it `@retryable`.
-    pub error: Option<ErrorInfo>,
+    pub kind: StructKind,
 }
 
 /// Facts about an error structure.
@@ -138,12 +153,50 @@ pub struct StructDef {
 pub struct ErrorInfo {
     /// Code on the wire: the shape's name.
     pub code: String,
-    /// `client` or `server`.
-    pub fault: String,
+    /// Who the model says is at fault.
+    pub fault: Fault,
     /// `@retryable`.
     pub retryable: bool,
     /// `@retryable(throttling: true)`.
     pub throttling: bool,
+}
+
+/// The party at fault for an error, from `@error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// `@error("client")`.
+    Client,
+    /// `@error("server")`.
+    Server,
+}
+
+impl Fault {
+    /// The trait value, as the generated `FAULT` constant shows it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Client => "client",
+            Self::Server => "server",
+        }
+    }
+}
+
+/// Whether a list or map may hold `null`s (`@sparse`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sparsity {
+    /// No nulls: `Vec<T>`, `HashMap<String, T>`; nulls on the wire are dropped.
+    Dense,
+    /// `@sparse`: `Vec<Option<T>>`, `HashMap<String, Option<T>>`.
+    Sparse,
+}
+
+impl Sparsity {
+    fn of(shape: &Shape) -> Self {
+        if shape.traits.has("smithy.api#sparse") {
+            Self::Sparse
+        } else {
+            Self::Dense
+        }
+    }
 }
 
 /// A structure member.
@@ -201,9 +254,9 @@ pub enum RustType {
     /// Any JSON value.
     Document,
     /// `Vec<T>` or, when sparse, `Vec<Option<T>>`.
-    List(Box<RustType>, bool),
+    List(Box<RustType>, Sparsity),
     /// `HashMap<String, T>` or, when sparse, `HashMap<String, Option<T>>`.
-    Map(Box<RustType>, bool),
+    Map(Box<RustType>, Sparsity),
     /// A generated type in `crate::types`.
     Named(String),
 }
@@ -239,21 +292,28 @@ pub struct EnumDef {
     pub name: String,
     /// Markdown lines.
     pub docs: Vec<String>,
-    /// Variants in model order.
-    pub variants: Vec<EnumVariant>,
-    /// An intEnum (values are integers).
-    pub int: bool,
+    /// The variants in model order, with their wire values.
+    pub values: EnumValues,
     /// Deprecation note.
     pub deprecated: Option<String>,
 }
 
-/// An enum variant.
+/// The variants of a string enum or an intEnum.
 #[derive(Debug, Clone)]
-pub struct EnumVariant {
+pub enum EnumValues {
+    /// A string enum.
+    String(Vec<EnumVariant<String>>),
+    /// An intEnum.
+    Int(Vec<EnumVariant<i32>>),
+}
+
+/// An enum variant with its wire value.
+#[derive(Debug, Clone)]
+pub struct EnumVariant<V> {
     /// Rust variant name.
     pub name: String,
-    /// Wire value (a string, or an integer for intEnums).
-    pub value: Value,
+    /// Wire value.
+    pub value: V,
     /// Markdown lines.
     pub docs: Vec<String>,
     /// Deprecation note.
@@ -468,7 +528,7 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
             ShapeType::Structure => types.push(TypeDef::Struct(planner.structure(
                 shape,
                 name,
-                StructRole::Plain,
+                StructKind::Plain,
             ))),
             ShapeType::Union => types.push(TypeDef::Union(planner.union(shape, name))),
             ShapeType::Enum | ShapeType::IntEnum => {
@@ -482,7 +542,9 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
         .iter()
         .map(|id| {
             let name = planner.names[id].clone();
-            planner.structure(index.expect(id), name, StructRole::Error)
+            let shape = index.expect(id);
+            let info = planner.error_info(shape);
+            planner.structure(shape, name, StructKind::Error(info))
         })
         .collect();
     errors.sort_by(|a, b| a.name.cmp(&b.name));
@@ -735,7 +797,7 @@ impl Planner<'_> {
                 self.expanding.insert(target.to_owned());
                 let item = self.rust_type(&format!("{}$member", shape.id), &m.target.clone());
                 self.expanding.remove(target);
-                RustType::List(Box::new(item), shape.traits.has("smithy.api#sparse"))
+                RustType::List(Box::new(item), Sparsity::of(shape))
             }
             ShapeType::Map => {
                 let key = self.index.expect(&shape.members[0].target);
@@ -751,7 +813,7 @@ impl Planner<'_> {
                     &shape.members[1].target.clone(),
                 );
                 self.expanding.remove(target);
-                RustType::Map(Box::new(value), shape.traits.has("smithy.api#sparse"))
+                RustType::Map(Box::new(value), Sparsity::of(shape))
             }
             ShapeType::Structure | ShapeType::Union | ShapeType::Enum | ShapeType::IntEnum => {
                 match self.names.get(target) {
@@ -846,43 +908,20 @@ impl Planner<'_> {
         }
     }
 
-    fn structure(&mut self, shape: &Shape, name: String, role: StructRole) -> StructDef {
+    fn structure(&mut self, shape: &Shape, name: String, kind: StructKind) -> StructDef {
         let mut used = BTreeMap::new();
         let fields = shape
             .members
             .iter()
             .map(|m| self.field(shape, m, &mut used))
             .collect();
-        let error = (role == StructRole::Error).then(|| {
-            let retryable = shape.traits.get("smithy.api#retryable");
-            ErrorInfo {
-                code: shape.name().to_string(),
-                fault: shape
-                    .traits
-                    .str("smithy.api#error")
-                    .unwrap_or("client")
-                    .to_string(),
-                retryable: retryable.is_some(),
-                throttling: retryable
-                    .and_then(|r| r.get("throttling"))
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false),
-            }
-        });
-        if role == StructRole::Error && !shape.traits.has("smithy.api#error") {
-            self.diags.push(Diagnostic::new(
-                &shape.id,
-                "is listed as an operation error but has no smithy.api#error trait",
-            ));
-        }
         StructDef {
             shape_id: shape.id.clone(),
             name,
             docs: docs_of(&shape.traits),
             fields,
             deprecated: deprecation(&shape.traits),
-            role,
-            error,
+            kind,
         }
     }
 
@@ -926,28 +965,34 @@ impl Planner<'_> {
         let int = shape.ty == ShapeType::IntEnum;
         let mut seen_names = BTreeMap::new();
         let mut seen_values = BTreeMap::new();
-        let mut variants = Vec::new();
+        let mut strings = Vec::new();
+        let mut ints = Vec::new();
         for m in &shape.members {
             let at = format!("{}${}", shape.id, m.name);
-            let value = match (int, m.traits.get("smithy.api#enumValue")) {
-                (false, Some(Value::String(s))) => Value::String(s.clone()),
-                (false, None) => Value::String(m.name.clone()),
+            let vname = naming::variant_name(&m.name);
+            let shown = match (int, m.traits.get("smithy.api#enumValue")) {
+                (false, Some(Value::String(s))) => s.clone(),
+                (false, None) => m.name.clone(),
                 (true, Some(Value::Number(n))) if n.is_i64() || n.is_u64() => {
                     // Generated intEnums hold `i32`, as Smithy's `integer` does.
-                    match n.as_i64().and_then(|v| i32::try_from(v).ok()) {
-                        Some(_) => Value::Number(n.clone()),
-                        None => {
-                            self.diags.push(Diagnostic::new(
-                                &at,
-                                format!(
-                                    "intEnum value {n} is outside the 32-bit integer range ({}..={})",
-                                    i32::MIN,
-                                    i32::MAX
-                                ),
-                            ));
-                            continue;
-                        }
-                    }
+                    let Some(value) = n.as_i64().and_then(|v| i32::try_from(v).ok()) else {
+                        self.diags.push(Diagnostic::new(
+                            &at,
+                            format!(
+                                "intEnum value {n} is outside the 32-bit integer range ({}..={})",
+                                i32::MIN,
+                                i32::MAX
+                            ),
+                        ));
+                        continue;
+                    };
+                    ints.push(EnumVariant {
+                        name: vname.clone(),
+                        value,
+                        docs: docs_of(&m.traits),
+                        deprecated: deprecation(&m.traits),
+                    });
+                    value.to_string()
                 }
                 (_, other) => {
                     self.diags.push(Diagnostic::new(
@@ -960,33 +1005,60 @@ impl Planner<'_> {
                     continue;
                 }
             };
-            let vname = naming::variant_name(&m.name);
+            if !int {
+                strings.push(EnumVariant {
+                    name: vname.clone(),
+                    value: shown.clone(),
+                    docs: docs_of(&m.traits),
+                    deprecated: deprecation(&m.traits),
+                });
+            }
             if let Some(other) = seen_names.insert(vname.clone(), m.name.clone()) {
                 self.diags.push(Diagnostic::new(
                     &at,
                     format!("its variant name {vname} clashes with that of member {other}"),
                 ));
             }
-            if let Some(other) = seen_values.insert(value.to_string(), m.name.clone()) {
+            if let Some(other) = seen_values.insert(shown.clone(), m.name.clone()) {
+                let shown = if int { shown } else { format!("{shown:?}") };
                 self.diags.push(Diagnostic::new(
                     &at,
-                    format!("its value {value} repeats that of member {other}"),
+                    format!("its value {shown} repeats that of member {other}"),
                 ));
             }
-            variants.push(EnumVariant {
-                name: vname,
-                value,
-                docs: docs_of(&m.traits),
-                deprecated: deprecation(&m.traits),
-            });
         }
         EnumDef {
             shape_id: shape.id.clone(),
             name,
             docs: docs_of(&shape.traits),
-            variants,
-            int,
+            values: if int {
+                EnumValues::Int(ints)
+            } else {
+                EnumValues::String(strings)
+            },
             deprecated: deprecation(&shape.traits),
+        }
+    }
+
+    fn error_info(&mut self, shape: &Shape) -> ErrorInfo {
+        if !shape.traits.has("smithy.api#error") {
+            self.diags.push(Diagnostic::new(
+                &shape.id,
+                "is listed as an operation error but has no smithy.api#error trait",
+            ));
+        }
+        let retryable = shape.traits.get("smithy.api#retryable");
+        ErrorInfo {
+            code: shape.name().to_string(),
+            fault: match shape.traits.str("smithy.api#error") {
+                Some("server") => Fault::Server,
+                _ => Fault::Client,
+            },
+            retryable: retryable.is_some(),
+            throttling: retryable
+                .and_then(|r| r.get("throttling"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         }
     }
 
@@ -995,40 +1067,27 @@ impl Planner<'_> {
         op: &Shape,
         target: Option<&String>,
         name: String,
-        role: StructRole,
+        kind: StructKind,
     ) -> StructDef {
+        let what = match kind {
+            StructKind::Input { .. } => "Input",
+            _ => "Output",
+        };
         match target.filter(|t| t.as_str() != "smithy.api#Unit") {
             Some(t) => {
-                let mut s = self.structure(self.index.expect(t), name, role);
+                let mut s = self.structure(self.index.expect(t), name, kind);
                 if s.docs.is_empty() {
-                    s.docs = vec![format!(
-                        "{} of {}.",
-                        if role == StructRole::Input {
-                            "Input"
-                        } else {
-                            "Output"
-                        },
-                        op.name()
-                    )];
+                    s.docs = vec![format!("{what} of {}.", op.name())];
                 }
                 s
             }
             None => StructDef {
                 shape_id: "smithy.api#Unit".into(),
                 name,
-                docs: vec![format!(
-                    "{} of {} (it has no members).",
-                    if role == StructRole::Input {
-                        "Input"
-                    } else {
-                        "Output"
-                    },
-                    op.name()
-                )],
+                docs: vec![format!("{what} of {} (it has no members).", op.name())],
                 fields: Vec::new(),
                 deprecated: None,
-                role,
-                error: None,
+                kind,
             },
         }
     }
@@ -1039,13 +1098,17 @@ impl Planner<'_> {
             op,
             op.input.as_ref(),
             format!("{type_base}Input"),
-            StructRole::Input,
+            StructKind::Input {
+                operation: op.name().to_string(),
+            },
         );
         let output = self.io_struct(
             op,
             op.output.as_ref(),
             format!("{type_base}Output"),
-            StructRole::Output,
+            StructKind::Output {
+                operation: op.name().to_string(),
+            },
         );
         let mut errors = Vec::new();
         let mut seen = BTreeSet::new();
@@ -1126,14 +1189,17 @@ impl Planner<'_> {
         let items = merged("items")
             .and_then(|i| find(output, &i))
             .and_then(|f| match f.ty {
-                RustType::List(item, false) => Some((f.name, *item)),
+                RustType::List(item, Sparsity::Dense) => Some((f.name, *item)),
                 _ => None,
             });
         let page_size = merged("pageSize")
             .and_then(|p| find(input, &p))
             .map(|f| (f.name, f.ty));
         // Tokens are strings, or maps of key attributes (DynamoDB); both sides must agree.
-        let token_ok = matches!(in_tok.ty, RustType::String | RustType::Map(_, false));
+        let token_ok = matches!(
+            in_tok.ty,
+            RustType::String | RustType::Map(_, Sparsity::Dense)
+        );
         if in_tok.ty != out_tok.ty || !token_ok || in_tok.boxed || out_tok.boxed {
             gap(format!(
                 "its tokens {input_token} / {output_token} are not both strings or both maps of the same type"
@@ -1155,6 +1221,7 @@ mod tests {
     use serde_json::json;
 
     use super::test_model::{base, plan_of, problems};
+    use super::*;
 
     fn with_int_enum(values: &[(&str, serde_json::Value)]) -> serde_json::Value {
         let mut m = base();
@@ -1170,6 +1237,38 @@ mod tests {
         m["shapes"]["ex#Level"] = json!({"type": "intEnum", "members": members});
         m["shapes"]["ex#OpInput"]["members"]["Level"] = json!({"target": "ex#Level"});
         m
+    }
+
+    #[test]
+    fn structure_kinds_and_sparsity_are_sum_types() {
+        let mut m = base();
+        m["shapes"]["ex#Op"]["errors"] = json!([{"target": "ex#Busy"}]);
+        m["shapes"]["ex#Busy"] = json!({"type": "structure", "members": {},
+            "traits": {"smithy.api#error": "server", "smithy.api#retryable": {"throttling": true}}});
+        m["shapes"]["ex#Names"] = json!({"type": "list", "member": {"target": "smithy.api#String"},
+            "traits": {"smithy.api#sparse": {}}});
+        m["shapes"]["ex#OpInput"]["members"]["Names"] = json!({"target": "ex#Names"});
+        let plan = plan_of(&m).expect("plans");
+        let op = &plan.operations[0];
+        assert!(matches!(&op.input.kind, StructKind::Input { operation } if operation == "Op"));
+        assert!(matches!(&op.output.kind, StructKind::Output { .. }));
+        let StructKind::Error(info) = &plan.errors[0].kind else {
+            panic!("error structures carry their error facts");
+        };
+        assert_eq!(
+            (info.fault, info.retryable, info.throttling),
+            (Fault::Server, true, true)
+        );
+        let names = op
+            .input
+            .fields
+            .iter()
+            .find(|f| f.name == "names")
+            .expect("field");
+        assert_eq!(
+            names.ty,
+            RustType::List(Box::new(RustType::String), Sparsity::Sparse)
+        );
     }
 
     #[test]
@@ -1193,6 +1292,15 @@ mod tests {
     #[test]
     fn int_enum_values_at_the_i32_bounds_are_kept() {
         let m = with_int_enum(&[("MIN", json!(i32::MIN)), ("MAX", json!(i32::MAX))]);
-        assert!(plan_of(&m).is_ok());
+        let plan = plan_of(&m).expect("plans");
+        let Some(TypeDef::Enum(EnumDef {
+            values: EnumValues::Int(variants),
+            ..
+        })) = plan.types.first()
+        else {
+            panic!("an intEnum type");
+        };
+        let values: Vec<i32> = variants.iter().map(|v| v.value).collect();
+        assert_eq!(values, vec![i32::MIN, i32::MAX]);
     }
 }
