@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::plan::{Field, RustType, Sparsity};
+use crate::plan::{Binding, Field, RustType, Sparsity, TimestampFormat};
 
 /// An identifier, raw (`r#type`) when the name says so.
 pub fn ident(name: &str) -> Ident {
@@ -97,12 +97,15 @@ pub fn field_ty(f: &Field) -> TokenStream {
 
 /// Serde attributes for a struct field: wire name, absence, and non-default wire formats.
 pub fn serde_field_attrs(f: &Field) -> TokenStream {
-    let wire = &f.wire_name;
+    let Binding::JsonBody {
+        wire_name: wire,
+        timestamp_format,
+    } = &f.binding;
     let fmt = |m: &str| format!("::aws_client_runtime::serde_fmt::{m}");
     if f.optional {
-        let with = match (&f.ty, f.timestamp_format.as_deref()) {
-            (RustType::DateTime, Some("date-time")) => Some(("with", fmt("date_time"))),
-            (RustType::DateTime, Some("http-date")) => Some(("with", fmt("http_date"))),
+        let with = match (&f.ty, timestamp_format) {
+            (_, Some(TimestampFormat::DateTime)) => Some(("with", fmt("date_time"))),
+            (_, Some(TimestampFormat::HttpDate)) => Some(("with", fmt("http_date"))),
             (RustType::F32 | RustType::F64, _) => Some(("with", fmt("float_opt"))),
             (RustType::List(_, Sparsity::Dense), _) => {
                 Some(("deserialize_with", fmt("dense_list")))

@@ -239,7 +239,7 @@ fn fluent_setter(f: &crate::plan::Field) -> TokenStream {
     let bare = unraw(&f.name);
     let set = format_ident!("set_{}", bare);
     let get = format_ident!("get_{}", bare);
-    let docs = docs_or(&f.docs, &format!("The `{}` member.", f.wire_name));
+    let docs = docs_or(&f.docs, &format!("The `{}` member.", f.member_name));
     let dep = deprecated_attr(&f.deprecated);
     let inner = ty(&f.ty);
     let stored = if f.boxed {

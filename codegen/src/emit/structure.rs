@@ -12,7 +12,7 @@ const MESSAGE_MEMBERS: &[&str] = &["message", "Message", "errorMessage"];
 
 fn message_field(s: &StructDef) -> Option<&Field> {
     s.fields.iter().find(|f| {
-        MESSAGE_MEMBERS.contains(&f.wire_name.as_str()) && f.ty == RustType::String && f.optional
+        MESSAGE_MEMBERS.contains(&f.binding.wire_name()) && f.ty == RustType::String && f.optional
     })
 }
 
@@ -29,7 +29,7 @@ pub fn emit(s: &StructDef) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
         let fty = field_ty(f);
-        let fdocs = docs_or(&f.docs, &format!("The `{}` member.", f.wire_name));
+        let fdocs = docs_or(&f.docs, &format!("The `{}` member.", f.member_name));
         let attrs = serde_field_attrs(f);
         let dep = deprecated_attr(&f.deprecated);
         quote! { #fdocs #dep #attrs pub #fname: #fty, }
@@ -92,7 +92,7 @@ pub fn emit(s: &StructDef) -> TokenStream {
 
 fn accessor(f: &Field) -> TokenStream {
     let fname = ident(&f.name);
-    let docs = docs_or(&f.docs, &format!("The `{}` member.", f.wire_name));
+    let docs = docs_or(&f.docs, &format!("The `{}` member.", f.member_name));
     let dep = deprecated_attr(&f.deprecated);
     let inner = ty(&f.ty);
     let (ret, body) = match (&f.ty, f.optional) {
@@ -326,7 +326,7 @@ pub fn setters(f: &Field) -> TokenStream {
     let bare = unraw(&f.name);
     let set = format_ident!("set_{}", bare);
     let get = format_ident!("get_{}", bare);
-    let docs = docs_or(&f.docs, &format!("The `{}` member.", f.wire_name));
+    let docs = docs_or(&f.docs, &format!("The `{}` member.", f.member_name));
     let dep = deprecated_attr(&f.deprecated);
     let inner = ty(&f.ty);
     let stored = builder_field_ty(f);
@@ -355,7 +355,7 @@ pub fn setters(f: &Field) -> TokenStream {
             };
             let doc = format!(
                 " Appends one item to `{}`; use [`Self::{}`] to replace the whole list.",
-                f.wire_name, set
+                f.member_name, set
             );
             quote! {
                 #[doc = #doc]
@@ -381,7 +381,7 @@ pub fn setters(f: &Field) -> TokenStream {
             };
             let doc = format!(
                 " Adds one entry to `{}`; use [`Self::{}`] to replace the whole map.",
-                f.wire_name, set
+                f.member_name, set
             );
             quote! {
                 #[doc = #doc]

@@ -199,11 +199,67 @@ impl Sparsity {
     }
 }
 
+/// How a member travels on the wire: where it goes and in which format. awsJson puts every
+/// member in the JSON body; HTTP bindings (headers, query, labels, payload) are further
+/// variants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Binding {
+    /// A key of the JSON body object.
+    JsonBody {
+        /// The key.
+        wire_name: String,
+        /// For timestamps, the format on the wire; `None` for other types.
+        timestamp_format: Option<TimestampFormat>,
+    },
+}
+
+impl Binding {
+    /// The name on the wire.
+    pub fn wire_name(&self) -> &str {
+        match self {
+            Self::JsonBody { wire_name, .. } => wire_name,
+        }
+    }
+}
+
+/// A timestamp's wire format (`@timestampFormat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    /// Seconds since the epoch, as a number (the awsJson default).
+    EpochSeconds,
+    /// RFC 3339.
+    DateTime,
+    /// RFC 7231 IMF-fixdate.
+    HttpDate,
+}
+
+impl TimestampFormat {
+    fn parse(value: &str) -> Option<Self> {
+        match value {
+            "epoch-seconds" => Some(Self::EpochSeconds),
+            "date-time" => Some(Self::DateTime),
+            "http-date" => Some(Self::HttpDate),
+            _ => None,
+        }
+    }
+
+    /// The trait value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EpochSeconds => "epoch-seconds",
+            Self::DateTime => "date-time",
+            Self::HttpDate => "http-date",
+        }
+    }
+}
+
 /// A structure member.
 #[derive(Debug, Clone)]
 pub struct Field {
-    /// Name on the wire (the member name).
-    pub wire_name: String,
+    /// The member's name in the model (for docs and for traits that name members).
+    pub member_name: String,
+    /// Where and how it goes on the wire.
+    pub binding: Binding,
     /// Rust field name (maybe raw, like `r#type`).
     pub name: String,
     /// The value type (without the `Option` around optional fields).
@@ -222,8 +278,6 @@ pub struct Field {
     pub deprecated: Option<String>,
     /// Boxed to break a recursive cycle.
     pub boxed: bool,
-    /// Timestamp wire format when it is not epoch seconds.
-    pub timestamp_format: Option<String>,
 }
 
 /// A Rust value type.
@@ -340,8 +394,10 @@ pub struct UnionDef {
 /// A union member.
 #[derive(Debug, Clone)]
 pub struct UnionVariant {
-    /// Member name on the wire.
-    pub wire_name: String,
+    /// The member's name in the model.
+    pub member_name: String,
+    /// Where and how it goes on the wire.
+    pub binding: Binding,
     /// Rust variant name.
     pub name: String,
     /// The value; `None` for members targeting `smithy.api#Unit`.
@@ -882,18 +938,14 @@ impl Planner<'_> {
         // Only zero-like defaults become plain (non-Option) fields: they match `Default` and
         // stay exact when the service omits or nulls them. Other defaults stay optional.
         let optional = !defaultable || m.traits.has("smithy.api#clientOptional");
-        let timestamp_format = m
-            .traits
-            .str("smithy.api#timestampFormat")
-            .or_else(|| target.traits.str("smithy.api#timestampFormat"))
-            .filter(|f| *f != "epoch-seconds" && ty == RustType::DateTime)
-            .map(str::to_string);
+        let binding = self.json_binding(&at, m, &ty);
         let mut docs = docs_of(&m.traits);
         if docs.is_empty() {
             docs = docs_of(&target.traits);
         }
         Field {
-            wire_name: m.name.clone(),
+            member_name: m.name.clone(),
+            binding,
             name,
             boxed: self.boxed.contains(&(owner.id.clone(), m.name.clone())),
             ty,
@@ -904,6 +956,32 @@ impl Planner<'_> {
             sensitive: m.traits.has("smithy.api#sensitive")
                 || target.traits.has("smithy.api#sensitive"),
             deprecated: deprecation(&m.traits),
+        }
+    }
+
+    /// The member's place in the JSON body, with its timestamp format (the member's trait, else
+    /// the target's, else epoch seconds).
+    fn json_binding(&mut self, at: &str, m: &Member, ty: &RustType) -> Binding {
+        let timestamp_format = (*ty == RustType::DateTime).then(|| {
+            let named = m.traits.str("smithy.api#timestampFormat").or_else(|| {
+                self.index
+                    .expect(&m.target)
+                    .traits
+                    .str("smithy.api#timestampFormat")
+            });
+            match named {
+                None => TimestampFormat::EpochSeconds,
+                Some(f) => TimestampFormat::parse(f).unwrap_or_else(|| {
+                    self.diags.push(Diagnostic::new(
+                        at,
+                        format!("unknown timestampFormat {f:?}"),
+                    ));
+                    TimestampFormat::EpochSeconds
+                }),
+            }
+        });
+        Binding::JsonBody {
+            wire_name: m.name.clone(),
             timestamp_format,
         }
     }
@@ -938,8 +1016,24 @@ impl Planner<'_> {
                 ));
             }
             let ty = (m.target != "smithy.api#Unit").then(|| self.rust_type(&at, &m.target));
+            let binding = self.json_binding(&at, m, ty.as_ref().unwrap_or(&RustType::Document));
+            if let Binding::JsonBody {
+                timestamp_format: Some(f @ (TimestampFormat::DateTime | TimestampFormat::HttpDate)),
+                ..
+            } = binding
+            {
+                // Union values are written through the type's own serde impl (epoch seconds).
+                self.diags.push(Diagnostic::new(
+                    &at,
+                    format!(
+                        "timestamps in unions with timestampFormat {} are not supported",
+                        f.as_str()
+                    ),
+                ));
+            }
             variants.push(UnionVariant {
-                wire_name: m.name.clone(),
+                member_name: m.name.clone(),
+                binding,
                 name: vname,
                 ty,
                 boxed: self.boxed.contains(&(shape.id.clone(), m.name.clone())),
@@ -1172,8 +1266,9 @@ impl Planner<'_> {
             gap("its paginated trait (merged with the service's) names no inputToken or no outputToken".into());
             return None;
         };
-        let find =
-            |s: &StructDef, wire: &str| s.fields.iter().find(|f| f.wire_name == wire).cloned();
+        let find = |s: &StructDef, member: &str| {
+            s.fields.iter().find(|f| f.member_name == member).cloned()
+        };
         let Some(in_tok) = find(input, &input_token) else {
             self.diags.push(Diagnostic::new(
                 &op.id,
@@ -1268,6 +1363,52 @@ mod tests {
         assert_eq!(
             names.ty,
             RustType::List(Box::new(RustType::String), Sparsity::Sparse)
+        );
+    }
+
+    #[test]
+    fn every_member_carries_its_json_body_binding() {
+        let mut m = base();
+        m["shapes"]["ex#Stamp"] = json!({"type": "timestamp",
+            "traits": {"smithy.api#timestampFormat": "http-date"}});
+        let members = &mut m["shapes"]["ex#OpInput"]["members"];
+        members["At"] = json!({"target": "ex#Stamp"});
+        members["Since"] = json!({"target": "ex#Stamp",
+            "traits": {"smithy.api#timestampFormat": "date-time"}});
+        members["Plain"] = json!({"target": "smithy.api#Timestamp"});
+        let plan = plan_of(&m).expect("plans");
+        let bindings: Vec<(&str, Binding)> = plan.operations[0]
+            .input
+            .fields
+            .iter()
+            .map(|f| (f.member_name.as_str(), f.binding.clone()))
+            .collect();
+        let json = |wire: &str, format| Binding::JsonBody {
+            wire_name: wire.into(),
+            timestamp_format: format,
+        };
+        assert_eq!(
+            bindings,
+            vec![
+                ("Name", json("Name", None)),
+                ("At", json("At", Some(TimestampFormat::HttpDate))),
+                ("Since", json("Since", Some(TimestampFormat::DateTime))),
+                ("Plain", json("Plain", Some(TimestampFormat::EpochSeconds))),
+            ]
+        );
+    }
+
+    #[test]
+    fn union_timestamps_in_another_format_are_reported() {
+        let mut m = base();
+        m["shapes"]["ex#When"] = json!({"type": "union", "members": {
+            "At": {"target": "smithy.api#Timestamp", "traits": {"smithy.api#timestampFormat": "date-time"}}}});
+        m["shapes"]["ex#OpInput"]["members"]["When"] = json!({"target": "ex#When"});
+        assert_eq!(
+            problems(&m),
+            vec![
+                "ex#When$At: timestamps in unions with timestampFormat date-time are not supported"
+            ]
         );
     }
 

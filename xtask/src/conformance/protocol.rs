@@ -395,7 +395,7 @@ impl Ctx<'_> {
                     .input
                     .fields
                     .iter()
-                    .find(|f| f.wire_name == *key)
+                    .find(|f| f.member_name == *key)
                     .ok_or_else(|| format!("input member {key} is not in the model"))?;
                 let _ = write!(
                     call,
@@ -557,7 +557,7 @@ impl Ctx<'_> {
             let field = def
                 .fields
                 .iter()
-                .find(|f| f.wire_name == *key)
+                .find(|f| f.member_name == *key)
                 .ok_or_else(|| format!("member {key} is not in {}", def.name))?;
             let _ = write!(
                 out,
@@ -698,7 +698,7 @@ impl Ctx<'_> {
                         let variant = u
                             .variants
                             .iter()
-                            .find(|x| x.wire_name == **key)
+                            .find(|x| x.member_name == **key)
                             .ok_or_else(|| format!("union member {key} is not in {name}"))?;
                         match &variant.ty {
                             None => Ok(format!("{path}::{}", variant.name)),
