@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::plan::{Field, RustType};
+use crate::plan::{Binding, Field, RustType, Sparsity, TimestampFormat};
 
 /// An identifier, raw (`r#type`) when the name says so.
 pub fn ident(name: &str) -> Ident {
@@ -59,7 +59,7 @@ pub fn ty(t: &RustType) -> TokenStream {
         RustType::Document => quote! { crate::primitives::Document },
         RustType::List(item, sparse) => {
             let item = ty(item);
-            if *sparse {
+            if let Sparsity::Sparse = sparse {
                 quote! { Vec<Option<#item>> }
             } else {
                 quote! { Vec<#item> }
@@ -67,7 +67,7 @@ pub fn ty(t: &RustType) -> TokenStream {
         }
         RustType::Map(value, sparse) => {
             let value = ty(value);
-            if *sparse {
+            if let Sparsity::Sparse = sparse {
                 quote! { std::collections::HashMap<String, Option<#value>> }
             } else {
                 quote! { std::collections::HashMap<String, #value> }
@@ -97,15 +97,20 @@ pub fn field_ty(f: &Field) -> TokenStream {
 
 /// Serde attributes for a struct field: wire name, absence, and non-default wire formats.
 pub fn serde_field_attrs(f: &Field) -> TokenStream {
-    let wire = &f.wire_name;
+    let Binding::JsonBody {
+        wire_name: wire,
+        timestamp_format,
+    } = &f.binding;
     let fmt = |m: &str| format!("::aws_client_runtime::serde_fmt::{m}");
     if f.optional {
-        let with = match (&f.ty, f.timestamp_format.as_deref()) {
-            (RustType::DateTime, Some("date-time")) => Some(("with", fmt("date_time"))),
-            (RustType::DateTime, Some("http-date")) => Some(("with", fmt("http_date"))),
+        let with = match (&f.ty, timestamp_format) {
+            (_, Some(TimestampFormat::DateTime)) => Some(("with", fmt("date_time"))),
+            (_, Some(TimestampFormat::HttpDate)) => Some(("with", fmt("http_date"))),
             (RustType::F32 | RustType::F64, _) => Some(("with", fmt("float_opt"))),
-            (RustType::List(_, false), _) => Some(("deserialize_with", fmt("dense_list"))),
-            (RustType::Map(_, false), _) => Some(("deserialize_with", fmt("dense_map"))),
+            (RustType::List(_, Sparsity::Dense), _) => {
+                Some(("deserialize_with", fmt("dense_list")))
+            }
+            (RustType::Map(_, Sparsity::Dense), _) => Some(("deserialize_with", fmt("dense_map"))),
             _ => None,
         };
         match with {

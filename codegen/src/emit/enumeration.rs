@@ -4,24 +4,23 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::common::{deprecated_attr, docs_or};
-use crate::plan::EnumDef;
+use crate::plan::{EnumDef, EnumValues, EnumVariant};
 
 /// The enum and its conversions.
 pub fn emit(e: &EnumDef) -> TokenStream {
-    if e.int {
-        emit_int(e)
-    } else {
-        emit_str(e)
+    match &e.values {
+        EnumValues::String(variants) => emit_str(e, variants),
+        EnumValues::Int(variants) => emit_int(e, variants),
     }
 }
 
-fn emit_str(e: &EnumDef) -> TokenStream {
+fn emit_str(e: &EnumDef, variants: &[EnumVariant<String>]) -> TokenStream {
     let name = format_ident!("{}", e.name);
     let docs = docs_or(&e.docs, &format!("The `{}` enum.", e.shape_id));
     let deprecated = deprecated_attr(&e.deprecated);
-    let variants = e.variants.iter().map(|v| {
+    let variant_tokens = variants.iter().map(|v| {
         let vname = format_ident!("{}", v.name);
-        let value = v.value.as_str().unwrap_or_default();
+        let value = &v.value;
         let vdocs = if v.docs.is_empty() {
             docs_or(&[], &format!("`{value}`"))
         } else {
@@ -30,13 +29,8 @@ fn emit_str(e: &EnumDef) -> TokenStream {
         let dep = deprecated_attr(&v.deprecated);
         quote! { #vdocs #dep #vname, }
     });
-    let values: Vec<&str> = e
-        .variants
-        .iter()
-        .map(|v| v.value.as_str().unwrap_or_default())
-        .collect();
-    let vnames: Vec<_> = e
-        .variants
+    let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
+    let vnames: Vec<_> = variants
         .iter()
         .map(|v| format_ident!("{}", v.name))
         .collect();
@@ -50,7 +44,7 @@ fn emit_str(e: &EnumDef) -> TokenStream {
         #[non_exhaustive]
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
-            #(#variants)*
+            #(#variant_tokens)*
             #[doc = #unknown_doc]
             Unknown(crate::primitives::UnknownValue),
         }
@@ -112,17 +106,14 @@ fn emit_str(e: &EnumDef) -> TokenStream {
     }
 }
 
-fn emit_int(e: &EnumDef) -> TokenStream {
+fn emit_int(e: &EnumDef, variants: &[EnumVariant<i32>]) -> TokenStream {
     let name = format_ident!("{}", e.name);
     let docs = docs_or(&e.docs, &format!("The `{}` intEnum.", e.shape_id));
     let deprecated = deprecated_attr(&e.deprecated);
-    let values: Vec<i32> = e
-        .variants
-        .iter()
-        .map(|v| v.value.as_i64().unwrap_or_default() as i32)
-        .collect();
-    let variants = e.variants.iter().zip(&values).map(|(v, value)| {
+    let values: Vec<i32> = variants.iter().map(|v| v.value).collect();
+    let variant_tokens = variants.iter().map(|v| {
         let vname = format_ident!("{}", v.name);
+        let value = v.value;
         let vdocs = if v.docs.is_empty() {
             docs_or(&[], &format!("`{value}`"))
         } else {
@@ -131,8 +122,7 @@ fn emit_int(e: &EnumDef) -> TokenStream {
         let dep = deprecated_attr(&v.deprecated);
         quote! { #vdocs #dep #vname, }
     });
-    let vnames: Vec<_> = e
-        .variants
+    let vnames: Vec<_> = variants
         .iter()
         .map(|v| format_ident!("{}", v.name))
         .collect();
@@ -142,7 +132,7 @@ fn emit_int(e: &EnumDef) -> TokenStream {
         #[non_exhaustive]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
-            #(#variants)*
+            #(#variant_tokens)*
             /// A value this version of the client does not know, kept unchanged.
             Unknown(i32),
         }

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::common::{deprecated_attr, doc_attrs, docs_or, ident, ty};
 use super::structure;
 use crate::naming::{module_name, unraw};
-use crate::plan::{OperationPlan, PaginatorPlan, RustType};
+use crate::plan::{OperationPlan, PaginatorPlan, RustType, Sparsity};
 
 /// The whole `operation/<name>.rs` file.
 pub fn emit(op: &OperationPlan) -> TokenStream {
@@ -251,7 +251,7 @@ fn fluent_setter(f: &crate::plan::Field) -> TokenStream {
     let bare = unraw(&f.name);
     let set = format_ident!("set_{}", bare);
     let get = format_ident!("get_{}", bare);
-    let docs = docs_or(&f.docs, &format!("The `{}` member.", f.wire_name));
+    let docs = docs_or(&f.docs, &format!("The `{}` member.", f.member_name));
     let dep = deprecated_attr(&f.deprecated);
     let inner = ty(&f.ty);
     let stored = if f.boxed {
@@ -262,7 +262,7 @@ fn fluent_setter(f: &crate::plan::Field) -> TokenStream {
     let main = match &f.ty {
         RustType::List(item, sparse) => {
             let item = ty(item);
-            let item = if *sparse {
+            let item = if let Sparsity::Sparse = sparse {
                 quote! { Option<#item> }
             } else {
                 quote! { impl Into<#item> }
@@ -277,7 +277,7 @@ fn fluent_setter(f: &crate::plan::Field) -> TokenStream {
         }
         RustType::Map(value, sparse) => {
             let value = ty(value);
-            let value = if *sparse {
+            let value = if let Sparsity::Sparse = sparse {
                 quote! { Option<#value> }
             } else {
                 quote! { impl Into<#value> }

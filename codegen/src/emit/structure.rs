@@ -5,14 +5,14 @@ use quote::{format_ident, quote};
 
 use super::common::{deprecated_attr, docs_or, field_ty, ident, serde_field_attrs, ty, REDACTED};
 use crate::naming::unraw;
-use crate::plan::{Field, RustType, StructDef, StructRole};
+use crate::plan::{ErrorInfo, Field, RustType, Sparsity, StructDef, StructKind};
 
 /// Wire names whose member holds an error's message.
 const MESSAGE_MEMBERS: &[&str] = &["message", "Message", "errorMessage"];
 
 fn message_field(s: &StructDef) -> Option<&Field> {
     s.fields.iter().find(|f| {
-        MESSAGE_MEMBERS.contains(&f.wire_name.as_str()) && f.ty == RustType::String && f.optional
+        MESSAGE_MEMBERS.contains(&f.binding.wire_name()) && f.ty == RustType::String && f.optional
     })
 }
 
@@ -20,7 +20,8 @@ fn message_field(s: &StructDef) -> Option<&Field> {
 pub fn emit(s: &StructDef) -> TokenStream {
     let name = format_ident!("{}", s.name);
     let builder = format_ident!("{}Builder", s.name);
-    let is_error = s.role == StructRole::Error;
+    let error = s.kind.error();
+    let is_error = error.is_some();
     let docs = docs_or(&s.docs, &format!("The `{}` structure.", s.shape_id));
     let deprecated = deprecated_attr(&s.deprecated);
     let sensitive = s.fields.iter().any(|f| f.sensitive);
@@ -28,7 +29,7 @@ pub fn emit(s: &StructDef) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
         let fty = field_ty(f);
-        let fdocs = docs_or(&f.docs, &format!("The `{}` member.", f.wire_name));
+        let fdocs = docs_or(&f.docs, &format!("The `{}` member.", f.member_name));
         let attrs = serde_field_attrs(f);
         let dep = deprecated_attr(&f.deprecated);
         quote! { #fdocs #dep #attrs pub #fname: #fty, }
@@ -63,7 +64,7 @@ pub fn emit(s: &StructDef) -> TokenStream {
 
     let debug_impl = sensitive.then(|| debug_impl(&name, s, is_error));
     let builder_tokens = emit_builder(s, &builder, sensitive);
-    let error_impls = is_error.then(|| error_impls(s, &name, message.as_deref()));
+    let error_impls = error.map(|info| error_impls(info, &name, message.as_deref()));
 
     quote! {
         #docs
@@ -91,14 +92,14 @@ pub fn emit(s: &StructDef) -> TokenStream {
 
 fn accessor(f: &Field) -> TokenStream {
     let fname = ident(&f.name);
-    let docs = docs_or(&f.docs, &format!("The `{}` member.", f.wire_name));
+    let docs = docs_or(&f.docs, &format!("The `{}` member.", f.member_name));
     let dep = deprecated_attr(&f.deprecated);
     let inner = ty(&f.ty);
     let (ret, body) = match (&f.ty, f.optional) {
         (RustType::String, true) => (quote! { Option<&str> }, quote! { self.#fname.as_deref() }),
         (RustType::List(item, sparse), true) => {
             let item = ty(item);
-            let item = if *sparse {
+            let item = if let Sparsity::Sparse = sparse {
                 quote! { Option<#item> }
             } else {
                 item
@@ -118,7 +119,7 @@ fn accessor(f: &Field) -> TokenStream {
         (RustType::String, false) => (quote! { &str }, quote! { &self.#fname }),
         (RustType::List(item, sparse), false) => {
             let item = ty(item);
-            let item = if *sparse {
+            let item = if let Sparsity::Sparse = sparse {
                 quote! { Option<#item> }
             } else {
                 item
@@ -157,8 +158,7 @@ fn debug_impl(name: &proc_macro2::Ident, s: &StructDef, is_error: bool) -> Token
     }
 }
 
-fn error_impls(s: &StructDef, name: &proc_macro2::Ident, message: Option<&str>) -> TokenStream {
-    let info = s.error.as_ref().expect("error structures carry error info");
+fn error_impls(info: &ErrorInfo, name: &proc_macro2::Ident, message: Option<&str>) -> TokenStream {
     let code = &info.code;
     let message_body = match message {
         Some(m) => {
@@ -169,7 +169,7 @@ fn error_impls(s: &StructDef, name: &proc_macro2::Ident, message: Option<&str>) 
     };
     let retryable = info.retryable;
     let throttling = info.throttling;
-    let fault = &info.fault;
+    let fault = info.fault.as_str();
     quote! {
         impl #name {
             /// The error's message, from the modelled member or else the response.
@@ -225,7 +225,7 @@ fn error_impls(s: &StructDef, name: &proc_macro2::Ident, message: Option<&str>) 
 
 fn emit_builder(s: &StructDef, builder: &proc_macro2::Ident, sensitive: bool) -> TokenStream {
     let name = format_ident!("{}", s.name);
-    let is_error = s.role == StructRole::Error;
+    let is_error = s.kind.error().is_some();
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
         let fty = builder_field_ty(f);
@@ -257,7 +257,7 @@ fn emit_builder(s: &StructDef, builder: &proc_macro2::Ident, sensitive: bool) ->
         .collect();
     let meta_assign = is_error.then(|| quote! { meta: self.meta.unwrap_or_default(), });
     let build =
-        if s.role == StructRole::Input {
+        if let StructKind::Input { .. } = s.kind {
             let shape = &s.name;
             let checks = s.fields.iter().filter(|f| f.required && f.optional).map(|f| {
             let fname = ident(&f.name);
@@ -326,7 +326,7 @@ pub fn setters(f: &Field) -> TokenStream {
     let bare = unraw(&f.name);
     let set = format_ident!("set_{}", bare);
     let get = format_ident!("get_{}", bare);
-    let docs = docs_or(&f.docs, &format!("The `{}` member.", f.wire_name));
+    let docs = docs_or(&f.docs, &format!("The `{}` member.", f.member_name));
     let dep = deprecated_attr(&f.deprecated);
     let inner = ty(&f.ty);
     let stored = builder_field_ty(f);
@@ -343,19 +343,19 @@ pub fn setters(f: &Field) -> TokenStream {
     let main = match &f.ty {
         RustType::List(item, sparse) => {
             let item = ty(item);
-            let item = if *sparse {
+            let item = if let Sparsity::Sparse = sparse {
                 quote! { Option<#item> }
             } else {
                 quote! { impl Into<#item> }
             };
-            let push = if *sparse {
+            let push = if let Sparsity::Sparse = sparse {
                 quote! { input }
             } else {
                 quote! { input.into() }
             };
             let doc = format!(
                 " Appends one item to `{}`; use [`Self::{}`] to replace the whole list.",
-                f.wire_name, set
+                f.member_name, set
             );
             quote! {
                 #[doc = #doc]
@@ -369,19 +369,19 @@ pub fn setters(f: &Field) -> TokenStream {
         }
         RustType::Map(value, sparse) => {
             let value = ty(value);
-            let value = if *sparse {
+            let value = if let Sparsity::Sparse = sparse {
                 quote! { Option<#value> }
             } else {
                 quote! { impl Into<#value> }
             };
-            let put = if *sparse {
+            let put = if let Sparsity::Sparse = sparse {
                 quote! { v }
             } else {
                 quote! { v.into() }
             };
             let doc = format!(
                 " Adds one entry to `{}`; use [`Self::{}`] to replace the whole map.",
-                f.wire_name, set
+                f.member_name, set
             );
             quote! {
                 #[doc = #doc]

@@ -15,7 +15,7 @@ pub fn emit(u: &UnionDef) -> TokenStream {
     let deprecated = deprecated_attr(&u.deprecated);
     let variants = u.variants.iter().map(|v| {
         let vname = format_ident!("{}", v.name);
-        let vdocs = docs_or(&v.docs, &format!("The `{}` member.", v.wire_name));
+        let vdocs = docs_or(&v.docs, &format!("The `{}` member.", v.member_name));
         let dep = deprecated_attr(&v.deprecated);
         match &v.ty {
             None => quote! { #vdocs #dep #vname, },
@@ -48,7 +48,7 @@ pub fn emit(u: &UnionDef) -> TokenStream {
     });
     let ser_arms = u.variants.iter().map(|v| {
         let vname = format_ident!("{}", v.name);
-        let wire = &v.wire_name;
+        let wire = v.binding.wire_name();
         if v.ty.is_some() {
             quote! { Self::#vname(value) => map.serialize_entry(#wire, value)?, }
         } else {
@@ -57,7 +57,7 @@ pub fn emit(u: &UnionDef) -> TokenStream {
     });
     let de_arms = u.variants.iter().map(|v| {
         let vname = format_ident!("{}", v.name);
-        let wire = &v.wire_name;
+        let wire = v.binding.wire_name();
         if v.ty.is_some() {
             quote! { #wire => Self::#vname(serde_json::from_value(value).map_err(serde::de::Error::custom)?), }
         } else {

@@ -27,7 +27,9 @@ use std::process::{Command, Stdio};
 
 use aws_client_codegen::index::ShapeIndex;
 use aws_client_codegen::naming::{module_name, type_name, unraw};
-use aws_client_codegen::plan::{self, OperationPlan, Plan, RustType, StructDef, TypeDef};
+use aws_client_codegen::plan::{
+    self, EnumValues, OperationPlan, Plan, RustType, Sparsity, StructDef, TypeDef,
+};
 use aws_client_codegen::{generate, CrateSettings, Options};
 use serde_json::{json, Map, Value as Json};
 
@@ -393,7 +395,7 @@ impl Ctx<'_> {
                     .input
                     .fields
                     .iter()
-                    .find(|f| f.wire_name == *key)
+                    .find(|f| f.member_name == *key)
                     .ok_or_else(|| format!("input member {key} is not in the model"))?;
                 let _ = write!(
                     call,
@@ -555,7 +557,7 @@ impl Ctx<'_> {
             let field = def
                 .fields
                 .iter()
-                .find(|f| f.wire_name == *key)
+                .find(|f| f.member_name == *key)
                 .ok_or_else(|| format!("member {key} is not in {}", def.name))?;
             let _ = write!(
                 out,
@@ -643,9 +645,9 @@ impl Ctx<'_> {
                 let parts = items
                     .iter()
                     .map(|i| match (sparse, i.is_null()) {
-                        (true, true) => Ok("None".to_string()),
-                        (true, false) => Ok(format!("Some({})", self.expr(item, i)?)),
-                        (false, _) => self.expr(item, i),
+                        (Sparsity::Sparse, true) => Ok("None".to_string()),
+                        (Sparsity::Sparse, false) => Ok(format!("Some({})", self.expr(item, i)?)),
+                        (Sparsity::Dense, _) => self.expr(item, i),
                     })
                     .collect::<Result<Vec<_>, String>>()?;
                 Ok(format!("vec![{}]", parts.join(", ")))
@@ -658,9 +660,9 @@ impl Ctx<'_> {
                     .iter()
                     .map(|(k, i)| {
                         let value = match (sparse, i.is_null()) {
-                            (true, true) => "None".to_string(),
-                            (true, false) => format!("Some({})", self.expr(value, i)?),
-                            (false, _) => self.expr(value, i)?,
+                            (Sparsity::Sparse, true) => "None".to_string(),
+                            (Sparsity::Sparse, false) => format!("Some({})", self.expr(value, i)?),
+                            (Sparsity::Dense, _) => self.expr(value, i)?,
                         };
                         Ok(format!("(String::from({}), {value})", lit(k)))
                     })
@@ -674,7 +676,9 @@ impl Ctx<'_> {
                 let path = format!("{}::types::{name}", self.krate);
                 match self.plan.types.iter().find(|t| t.name() == name) {
                     Some(TypeDef::Struct(s)) => self.struct_expr(s, &path, v, None),
-                    Some(TypeDef::Enum(e)) if e.int => Ok(format!("{path}::from({})", int("i32")?)),
+                    Some(TypeDef::Enum(e)) if matches!(e.values, EnumValues::Int(_)) => {
+                        Ok(format!("{path}::from({})", int("i32")?))
+                    }
                     Some(TypeDef::Enum(_)) => Ok(format!(
                         "{path}::from({})",
                         lit(v
@@ -694,7 +698,7 @@ impl Ctx<'_> {
                         let variant = u
                             .variants
                             .iter()
-                            .find(|x| x.wire_name == **key)
+                            .find(|x| x.member_name == **key)
                             .ok_or_else(|| format!("union member {key} is not in {name}"))?;
                         match &variant.ty {
                             None => Ok(format!("{path}::{}", variant.name)),

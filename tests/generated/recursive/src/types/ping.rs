@@ -6,7 +6,7 @@
 pub struct Ping {
     /// The `Pong` member.
     #[serde(rename = "Pong", default, skip_serializing_if = "Option::is_none")]
-    pub pong: Option<Box<crate::types::Pong>>,
+    pub pong: Option<crate::types::Pong>,
 }
 impl Ping {
     /// Starts a builder.
@@ -15,28 +15,28 @@ impl Ping {
     }
     /// The `Pong` member.
     pub fn pong(&self) -> Option<&crate::types::Pong> {
-        self.pong.as_deref()
+        self.pong.as_ref()
     }
 }
 /// A builder for [`Ping`].
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct PingBuilder {
-    pub(crate) pong: Option<Box<crate::types::Pong>>,
+    pub(crate) pong: Option<crate::types::Pong>,
 }
 impl PingBuilder {
     /// The `Pong` member.
     pub fn pong(mut self, input: impl Into<crate::types::Pong>) -> Self {
-        self.pong = Some(Box::new(input.into()));
+        self.pong = Some(input.into());
         self
     }
     /// The `Pong` member.
     pub fn set_pong(mut self, input: Option<crate::types::Pong>) -> Self {
-        self.pong = input.map(Box::new);
+        self.pong = input;
         self
     }
     /// The `Pong` member.
-    pub fn get_pong(&self) -> &Option<Box<crate::types::Pong>> {
+    pub fn get_pong(&self) -> &Option<crate::types::Pong> {
         &self.pong
     }
     /// Builds the value.

@@ -11,6 +11,10 @@ use crate::error::{Diagnostic, Error};
 use crate::index::{shape_name, Member, Shape, ShapeIndex, ShapeType};
 use crate::naming;
 
+mod recursion;
+#[cfg(test)]
+mod test_model;
+
 /// What to generate.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -97,17 +101,34 @@ impl TypeDef {
     }
 }
 
-/// What a structure is used as; changes its builder's `build`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StructRole {
-    /// A shape inside inputs or outputs.
+/// What a structure is used as; changes its builder's `build` and, for errors, adds the
+/// error impls.
+#[derive(Debug, Clone)]
+pub enum StructKind {
+    /// A shape inside inputs, outputs or errors.
     Plain,
     /// An operation input: `build` checks required members.
-    Input,
+    Input {
+        /// The operation's name.
+        operation: String,
+    },
     /// An operation output.
-    Output,
+    Output {
+        /// The operation's name.
+        operation: String,
+    },
     /// A modelled error.
-    Error,
+    Error(ErrorInfo),
+}
+
+impl StructKind {
+    /// The error facts, for an error structure.
+    pub fn error(&self) -> Option<&ErrorInfo> {
+        match self {
+            Self::Error(info) => Some(info),
+            _ => None,
+        }
+    }
 }
 
 /// A structure.
@@ -124,9 +145,7 @@ pub struct StructDef {
     /// Deprecation note.
     pub deprecated: Option<String>,
     /// How it is used.
-    pub role: StructRole,
-    /// For errors: the wire code and whether the model marks it `@retryable`.
-    pub error: Option<ErrorInfo>,
+    pub kind: StructKind,
 }
 
 /// Facts about an error structure.
@@ -134,19 +153,113 @@ pub struct StructDef {
 pub struct ErrorInfo {
     /// Code on the wire: the shape's name.
     pub code: String,
-    /// `client` or `server`.
-    pub fault: String,
+    /// Who the model says is at fault.
+    pub fault: Fault,
     /// `@retryable`.
     pub retryable: bool,
     /// `@retryable(throttling: true)`.
     pub throttling: bool,
 }
 
+/// The party at fault for an error, from `@error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// `@error("client")`.
+    Client,
+    /// `@error("server")`.
+    Server,
+}
+
+impl Fault {
+    /// The trait value, as the generated `FAULT` constant shows it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Client => "client",
+            Self::Server => "server",
+        }
+    }
+}
+
+/// Whether a list or map may hold `null`s (`@sparse`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sparsity {
+    /// No nulls: `Vec<T>`, `HashMap<String, T>`; nulls on the wire are dropped.
+    Dense,
+    /// `@sparse`: `Vec<Option<T>>`, `HashMap<String, Option<T>>`.
+    Sparse,
+}
+
+impl Sparsity {
+    fn of(shape: &Shape) -> Self {
+        if shape.traits.has("smithy.api#sparse") {
+            Self::Sparse
+        } else {
+            Self::Dense
+        }
+    }
+}
+
+/// How a member travels on the wire: where it goes and in which format. awsJson puts every
+/// member in the JSON body; HTTP bindings (headers, query, labels, payload) are further
+/// variants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Binding {
+    /// A key of the JSON body object.
+    JsonBody {
+        /// The key.
+        wire_name: String,
+        /// For timestamps, the format on the wire; `None` for other types.
+        timestamp_format: Option<TimestampFormat>,
+    },
+}
+
+impl Binding {
+    /// The name on the wire.
+    pub fn wire_name(&self) -> &str {
+        match self {
+            Self::JsonBody { wire_name, .. } => wire_name,
+        }
+    }
+}
+
+/// A timestamp's wire format (`@timestampFormat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    /// Seconds since the epoch, as a number (the awsJson default).
+    EpochSeconds,
+    /// RFC 3339.
+    DateTime,
+    /// RFC 7231 IMF-fixdate.
+    HttpDate,
+}
+
+impl TimestampFormat {
+    fn parse(value: &str) -> Option<Self> {
+        match value {
+            "epoch-seconds" => Some(Self::EpochSeconds),
+            "date-time" => Some(Self::DateTime),
+            "http-date" => Some(Self::HttpDate),
+            _ => None,
+        }
+    }
+
+    /// The trait value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EpochSeconds => "epoch-seconds",
+            Self::DateTime => "date-time",
+            Self::HttpDate => "http-date",
+        }
+    }
+}
+
 /// A structure member.
 #[derive(Debug, Clone)]
 pub struct Field {
-    /// Name on the wire (the member name).
-    pub wire_name: String,
+    /// The member's name in the model (for docs and for traits that name members).
+    pub member_name: String,
+    /// Where and how it goes on the wire.
+    pub binding: Binding,
     /// Rust field name (maybe raw, like `r#type`).
     pub name: String,
     /// The value type (without the `Option` around optional fields).
@@ -165,8 +278,6 @@ pub struct Field {
     pub deprecated: Option<String>,
     /// Boxed to break a recursive cycle.
     pub boxed: bool,
-    /// Timestamp wire format when it is not epoch seconds.
-    pub timestamp_format: Option<String>,
 }
 
 /// A Rust value type.
@@ -197,9 +308,9 @@ pub enum RustType {
     /// Any JSON value.
     Document,
     /// `Vec<T>` or, when sparse, `Vec<Option<T>>`.
-    List(Box<RustType>, bool),
+    List(Box<RustType>, Sparsity),
     /// `HashMap<String, T>` or, when sparse, `HashMap<String, Option<T>>`.
-    Map(Box<RustType>, bool),
+    Map(Box<RustType>, Sparsity),
     /// A generated type in `crate::types`.
     Named(String),
 }
@@ -235,21 +346,28 @@ pub struct EnumDef {
     pub name: String,
     /// Markdown lines.
     pub docs: Vec<String>,
-    /// Variants in model order.
-    pub variants: Vec<EnumVariant>,
-    /// An intEnum (values are integers).
-    pub int: bool,
+    /// The variants in model order, with their wire values.
+    pub values: EnumValues,
     /// Deprecation note.
     pub deprecated: Option<String>,
 }
 
-/// An enum variant.
+/// The variants of a string enum or an intEnum.
 #[derive(Debug, Clone)]
-pub struct EnumVariant {
+pub enum EnumValues {
+    /// A string enum.
+    String(Vec<EnumVariant<String>>),
+    /// An intEnum.
+    Int(Vec<EnumVariant<i32>>),
+}
+
+/// An enum variant with its wire value.
+#[derive(Debug, Clone)]
+pub struct EnumVariant<V> {
     /// Rust variant name.
     pub name: String,
-    /// Wire value (a string, or an integer for intEnums).
-    pub value: Value,
+    /// Wire value.
+    pub value: V,
     /// Markdown lines.
     pub docs: Vec<String>,
     /// Deprecation note.
@@ -276,8 +394,10 @@ pub struct UnionDef {
 /// A union member.
 #[derive(Debug, Clone)]
 pub struct UnionVariant {
-    /// Member name on the wire.
-    pub wire_name: String,
+    /// The member's name in the model.
+    pub member_name: String,
+    /// Where and how it goes on the wire.
+    pub binding: Binding,
     /// Rust variant name.
     pub name: String,
     /// The value; `None` for members targeting `smithy.api#Unit`.
@@ -448,7 +568,8 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
         let s = index.expect(op);
         aggregate_ids.extend(s.input.iter().chain(&s.output).cloned());
     }
-    planner.find_recursion(&aggregate_ids);
+    aggregate_ids.extend(error_ids.iter().cloned());
+    planner.boxed = recursion::boxed_edges(index, &aggregate_ids);
 
     let mut types = Vec::new();
     for id in &closure {
@@ -463,7 +584,7 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
             ShapeType::Structure => types.push(TypeDef::Struct(planner.structure(
                 shape,
                 name,
-                StructRole::Plain,
+                StructKind::Plain,
             ))),
             ShapeType::Union => types.push(TypeDef::Union(planner.union(shape, name))),
             ShapeType::Enum | ShapeType::IntEnum => {
@@ -477,7 +598,9 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
         .iter()
         .map(|id| {
             let name = planner.names[id].clone();
-            planner.structure(index.expect(id), name, StructRole::Error)
+            let shape = index.expect(id);
+            let info = planner.error_info(shape);
+            planner.structure(shape, name, StructKind::Error(info))
         })
         .collect();
     errors.sort_by(|a, b| a.name.cmp(&b.name));
@@ -687,49 +810,6 @@ impl Planner<'_> {
         }
     }
 
-    /// Marks members whose target can reach back to their own shape without passing through a
-    /// list or map: those need a `Box`.
-    fn find_recursion(&mut self, ids: &[String]) {
-        let index = self.index;
-        let direct = |id: &str| -> Vec<(String, String)> {
-            let s = index.expect(id);
-            match s.ty {
-                ShapeType::Structure | ShapeType::Union => s
-                    .members
-                    .iter()
-                    .filter(|m| {
-                        matches!(
-                            index.expect(&m.target).ty,
-                            ShapeType::Structure | ShapeType::Union
-                        )
-                    })
-                    .map(|m| (m.name.clone(), m.target.clone()))
-                    .collect(),
-                _ => Vec::new(),
-            }
-        };
-        for id in ids {
-            for (member, target) in direct(id) {
-                // Can `target` reach `id` through direct edges?
-                let mut stack = vec![target.clone()];
-                let mut seen = BTreeSet::new();
-                let mut cyclic = false;
-                while let Some(cur) = stack.pop() {
-                    if cur == *id {
-                        cyclic = true;
-                        break;
-                    }
-                    if seen.insert(cur.clone()) {
-                        stack.extend(direct(&cur).into_iter().map(|(_, t)| t));
-                    }
-                }
-                if cyclic {
-                    self.boxed.insert((id.clone(), member));
-                }
-            }
-        }
-    }
-
     fn rust_type(&mut self, at: &str, target: &str) -> RustType {
         let shape = self.index.expect(target);
         match shape.ty {
@@ -773,7 +853,7 @@ impl Planner<'_> {
                 self.expanding.insert(target.to_owned());
                 let item = self.rust_type(&format!("{}$member", shape.id), &m.target.clone());
                 self.expanding.remove(target);
-                RustType::List(Box::new(item), shape.traits.has("smithy.api#sparse"))
+                RustType::List(Box::new(item), Sparsity::of(shape))
             }
             ShapeType::Map => {
                 let key = self.index.expect(&shape.members[0].target);
@@ -789,7 +869,7 @@ impl Planner<'_> {
                     &shape.members[1].target.clone(),
                 );
                 self.expanding.remove(target);
-                RustType::Map(Box::new(value), shape.traits.has("smithy.api#sparse"))
+                RustType::Map(Box::new(value), Sparsity::of(shape))
             }
             ShapeType::Structure | ShapeType::Union | ShapeType::Enum | ShapeType::IntEnum => {
                 match self.names.get(target) {
@@ -858,18 +938,14 @@ impl Planner<'_> {
         // Only zero-like defaults become plain (non-Option) fields: they match `Default` and
         // stay exact when the service omits or nulls them. Other defaults stay optional.
         let optional = !defaultable || m.traits.has("smithy.api#clientOptional");
-        let timestamp_format = m
-            .traits
-            .str("smithy.api#timestampFormat")
-            .or_else(|| target.traits.str("smithy.api#timestampFormat"))
-            .filter(|f| *f != "epoch-seconds" && ty == RustType::DateTime)
-            .map(str::to_string);
+        let binding = self.json_binding(&at, m, &ty);
         let mut docs = docs_of(&m.traits);
         if docs.is_empty() {
             docs = docs_of(&target.traits);
         }
         Field {
-            wire_name: m.name.clone(),
+            member_name: m.name.clone(),
+            binding,
             name,
             boxed: self.boxed.contains(&(owner.id.clone(), m.name.clone())),
             ty,
@@ -880,47 +956,50 @@ impl Planner<'_> {
             sensitive: m.traits.has("smithy.api#sensitive")
                 || target.traits.has("smithy.api#sensitive"),
             deprecated: deprecation(&m.traits),
+        }
+    }
+
+    /// The member's place in the JSON body, with its timestamp format (the member's trait, else
+    /// the target's, else epoch seconds).
+    fn json_binding(&mut self, at: &str, m: &Member, ty: &RustType) -> Binding {
+        let timestamp_format = (*ty == RustType::DateTime).then(|| {
+            let named = m.traits.str("smithy.api#timestampFormat").or_else(|| {
+                self.index
+                    .expect(&m.target)
+                    .traits
+                    .str("smithy.api#timestampFormat")
+            });
+            match named {
+                None => TimestampFormat::EpochSeconds,
+                Some(f) => TimestampFormat::parse(f).unwrap_or_else(|| {
+                    self.diags.push(Diagnostic::new(
+                        at,
+                        format!("unknown timestampFormat {f:?}"),
+                    ));
+                    TimestampFormat::EpochSeconds
+                }),
+            }
+        });
+        Binding::JsonBody {
+            wire_name: m.name.clone(),
             timestamp_format,
         }
     }
 
-    fn structure(&mut self, shape: &Shape, name: String, role: StructRole) -> StructDef {
+    fn structure(&mut self, shape: &Shape, name: String, kind: StructKind) -> StructDef {
         let mut used = BTreeMap::new();
         let fields = shape
             .members
             .iter()
             .map(|m| self.field(shape, m, &mut used))
             .collect();
-        let error = (role == StructRole::Error).then(|| {
-            let retryable = shape.traits.get("smithy.api#retryable");
-            ErrorInfo {
-                code: shape.name().to_string(),
-                fault: shape
-                    .traits
-                    .str("smithy.api#error")
-                    .unwrap_or("client")
-                    .to_string(),
-                retryable: retryable.is_some(),
-                throttling: retryable
-                    .and_then(|r| r.get("throttling"))
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false),
-            }
-        });
-        if role == StructRole::Error && !shape.traits.has("smithy.api#error") {
-            self.diags.push(Diagnostic::new(
-                &shape.id,
-                "is listed as an operation error but has no smithy.api#error trait",
-            ));
-        }
         StructDef {
             shape_id: shape.id.clone(),
             name,
             docs: docs_of(&shape.traits),
             fields,
             deprecated: deprecation(&shape.traits),
-            role,
-            error,
+            kind,
         }
     }
 
@@ -937,8 +1016,24 @@ impl Planner<'_> {
                 ));
             }
             let ty = (m.target != "smithy.api#Unit").then(|| self.rust_type(&at, &m.target));
+            let binding = self.json_binding(&at, m, ty.as_ref().unwrap_or(&RustType::Document));
+            if let Binding::JsonBody {
+                timestamp_format: Some(f @ (TimestampFormat::DateTime | TimestampFormat::HttpDate)),
+                ..
+            } = binding
+            {
+                // Union values are written through the type's own serde impl (epoch seconds).
+                self.diags.push(Diagnostic::new(
+                    &at,
+                    format!(
+                        "timestamps in unions with timestampFormat {} are not supported",
+                        f.as_str()
+                    ),
+                ));
+            }
             variants.push(UnionVariant {
-                wire_name: m.name.clone(),
+                member_name: m.name.clone(),
+                binding,
                 name: vname,
                 ty,
                 boxed: self.boxed.contains(&(shape.id.clone(), m.name.clone())),
@@ -964,13 +1059,35 @@ impl Planner<'_> {
         let int = shape.ty == ShapeType::IntEnum;
         let mut seen_names = BTreeMap::new();
         let mut seen_values = BTreeMap::new();
-        let mut variants = Vec::new();
+        let mut strings = Vec::new();
+        let mut ints = Vec::new();
         for m in &shape.members {
             let at = format!("{}${}", shape.id, m.name);
-            let value = match (int, m.traits.get("smithy.api#enumValue")) {
-                (false, Some(Value::String(s))) => Value::String(s.clone()),
-                (false, None) => Value::String(m.name.clone()),
-                (true, Some(Value::Number(n))) if n.is_i64() => Value::Number(n.clone()),
+            let vname = naming::variant_name(&m.name);
+            let shown = match (int, m.traits.get("smithy.api#enumValue")) {
+                (false, Some(Value::String(s))) => s.clone(),
+                (false, None) => m.name.clone(),
+                (true, Some(Value::Number(n))) if n.is_i64() || n.is_u64() => {
+                    // Generated intEnums hold `i32`, as Smithy's `integer` does.
+                    let Some(value) = n.as_i64().and_then(|v| i32::try_from(v).ok()) else {
+                        self.diags.push(Diagnostic::new(
+                            &at,
+                            format!(
+                                "intEnum value {n} is outside the 32-bit integer range ({}..={})",
+                                i32::MIN,
+                                i32::MAX
+                            ),
+                        ));
+                        continue;
+                    };
+                    ints.push(EnumVariant {
+                        name: vname.clone(),
+                        value,
+                        docs: docs_of(&m.traits),
+                        deprecated: deprecation(&m.traits),
+                    });
+                    value.to_string()
+                }
                 (_, other) => {
                     self.diags.push(Diagnostic::new(
                         &at,
@@ -982,33 +1099,60 @@ impl Planner<'_> {
                     continue;
                 }
             };
-            let vname = naming::variant_name(&m.name);
+            if !int {
+                strings.push(EnumVariant {
+                    name: vname.clone(),
+                    value: shown.clone(),
+                    docs: docs_of(&m.traits),
+                    deprecated: deprecation(&m.traits),
+                });
+            }
             if let Some(other) = seen_names.insert(vname.clone(), m.name.clone()) {
                 self.diags.push(Diagnostic::new(
                     &at,
                     format!("its variant name {vname} clashes with that of member {other}"),
                 ));
             }
-            if let Some(other) = seen_values.insert(value.to_string(), m.name.clone()) {
+            if let Some(other) = seen_values.insert(shown.clone(), m.name.clone()) {
+                let shown = if int { shown } else { format!("{shown:?}") };
                 self.diags.push(Diagnostic::new(
                     &at,
-                    format!("its value {value} repeats that of member {other}"),
+                    format!("its value {shown} repeats that of member {other}"),
                 ));
             }
-            variants.push(EnumVariant {
-                name: vname,
-                value,
-                docs: docs_of(&m.traits),
-                deprecated: deprecation(&m.traits),
-            });
         }
         EnumDef {
             shape_id: shape.id.clone(),
             name,
             docs: docs_of(&shape.traits),
-            variants,
-            int,
+            values: if int {
+                EnumValues::Int(ints)
+            } else {
+                EnumValues::String(strings)
+            },
             deprecated: deprecation(&shape.traits),
+        }
+    }
+
+    fn error_info(&mut self, shape: &Shape) -> ErrorInfo {
+        if !shape.traits.has("smithy.api#error") {
+            self.diags.push(Diagnostic::new(
+                &shape.id,
+                "is listed as an operation error but has no smithy.api#error trait",
+            ));
+        }
+        let retryable = shape.traits.get("smithy.api#retryable");
+        ErrorInfo {
+            code: shape.name().to_string(),
+            fault: match shape.traits.str("smithy.api#error") {
+                Some("server") => Fault::Server,
+                _ => Fault::Client,
+            },
+            retryable: retryable.is_some(),
+            throttling: retryable
+                .and_then(|r| r.get("throttling"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         }
     }
 
@@ -1017,40 +1161,27 @@ impl Planner<'_> {
         op: &Shape,
         target: Option<&String>,
         name: String,
-        role: StructRole,
+        kind: StructKind,
     ) -> StructDef {
+        let what = match kind {
+            StructKind::Input { .. } => "Input",
+            _ => "Output",
+        };
         match target.filter(|t| t.as_str() != "smithy.api#Unit") {
             Some(t) => {
-                let mut s = self.structure(self.index.expect(t), name, role);
+                let mut s = self.structure(self.index.expect(t), name, kind);
                 if s.docs.is_empty() {
-                    s.docs = vec![format!(
-                        "{} of {}.",
-                        if role == StructRole::Input {
-                            "Input"
-                        } else {
-                            "Output"
-                        },
-                        op.name()
-                    )];
+                    s.docs = vec![format!("{what} of {}.", op.name())];
                 }
                 s
             }
             None => StructDef {
                 shape_id: "smithy.api#Unit".into(),
                 name,
-                docs: vec![format!(
-                    "{} of {} (it has no members).",
-                    if role == StructRole::Input {
-                        "Input"
-                    } else {
-                        "Output"
-                    },
-                    op.name()
-                )],
+                docs: vec![format!("{what} of {} (it has no members).", op.name())],
                 fields: Vec::new(),
                 deprecated: None,
-                role,
-                error: None,
+                kind,
             },
         }
     }
@@ -1061,13 +1192,17 @@ impl Planner<'_> {
             op,
             op.input.as_ref(),
             format!("{type_base}Input"),
-            StructRole::Input,
+            StructKind::Input {
+                operation: op.name().to_string(),
+            },
         );
         let output = self.io_struct(
             op,
             op.output.as_ref(),
             format!("{type_base}Output"),
-            StructRole::Output,
+            StructKind::Output {
+                operation: op.name().to_string(),
+            },
         );
         let mut errors = Vec::new();
         let mut seen = BTreeSet::new();
@@ -1131,8 +1266,9 @@ impl Planner<'_> {
             gap("its paginated trait (merged with the service's) names no inputToken or no outputToken".into());
             return None;
         };
-        let find =
-            |s: &StructDef, wire: &str| s.fields.iter().find(|f| f.wire_name == wire).cloned();
+        let find = |s: &StructDef, member: &str| {
+            s.fields.iter().find(|f| f.member_name == member).cloned()
+        };
         let Some(in_tok) = find(input, &input_token) else {
             self.diags.push(Diagnostic::new(
                 &op.id,
@@ -1148,14 +1284,17 @@ impl Planner<'_> {
         let items = merged("items")
             .and_then(|i| find(output, &i))
             .and_then(|f| match f.ty {
-                RustType::List(item, false) => Some((f.name, *item)),
+                RustType::List(item, Sparsity::Dense) => Some((f.name, *item)),
                 _ => None,
             });
         let page_size = merged("pageSize")
             .and_then(|p| find(input, &p))
             .map(|f| (f.name, f.ty));
         // Tokens are strings, or maps of key attributes (DynamoDB); both sides must agree.
-        let token_ok = matches!(in_tok.ty, RustType::String | RustType::Map(_, false));
+        let token_ok = matches!(
+            in_tok.ty,
+            RustType::String | RustType::Map(_, Sparsity::Dense)
+        );
         if in_tok.ty != out_tok.ty || !token_ok || in_tok.boxed || out_tok.boxed {
             gap(format!(
                 "its tokens {input_token} / {output_token} are not both strings or both maps of the same type"
@@ -1169,5 +1308,140 @@ impl Planner<'_> {
             items,
             page_size,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::test_model::{base, plan_of, problems};
+    use super::*;
+
+    fn with_int_enum(values: &[(&str, serde_json::Value)]) -> serde_json::Value {
+        let mut m = base();
+        let members: serde_json::Map<String, serde_json::Value> = values
+            .iter()
+            .map(|(name, v)| {
+                (
+                    name.to_string(),
+                    json!({"target": "smithy.api#Unit", "traits": {"smithy.api#enumValue": v}}),
+                )
+            })
+            .collect();
+        m["shapes"]["ex#Level"] = json!({"type": "intEnum", "members": members});
+        m["shapes"]["ex#OpInput"]["members"]["Level"] = json!({"target": "ex#Level"});
+        m
+    }
+
+    #[test]
+    fn structure_kinds_and_sparsity_are_sum_types() {
+        let mut m = base();
+        m["shapes"]["ex#Op"]["errors"] = json!([{"target": "ex#Busy"}]);
+        m["shapes"]["ex#Busy"] = json!({"type": "structure", "members": {},
+            "traits": {"smithy.api#error": "server", "smithy.api#retryable": {"throttling": true}}});
+        m["shapes"]["ex#Names"] = json!({"type": "list", "member": {"target": "smithy.api#String"},
+            "traits": {"smithy.api#sparse": {}}});
+        m["shapes"]["ex#OpInput"]["members"]["Names"] = json!({"target": "ex#Names"});
+        let plan = plan_of(&m).expect("plans");
+        let op = &plan.operations[0];
+        assert!(matches!(&op.input.kind, StructKind::Input { operation } if operation == "Op"));
+        assert!(matches!(&op.output.kind, StructKind::Output { .. }));
+        let StructKind::Error(info) = &plan.errors[0].kind else {
+            panic!("error structures carry their error facts");
+        };
+        assert_eq!(
+            (info.fault, info.retryable, info.throttling),
+            (Fault::Server, true, true)
+        );
+        let names = op
+            .input
+            .fields
+            .iter()
+            .find(|f| f.name == "names")
+            .expect("field");
+        assert_eq!(
+            names.ty,
+            RustType::List(Box::new(RustType::String), Sparsity::Sparse)
+        );
+    }
+
+    #[test]
+    fn every_member_carries_its_json_body_binding() {
+        let mut m = base();
+        m["shapes"]["ex#Stamp"] = json!({"type": "timestamp",
+            "traits": {"smithy.api#timestampFormat": "http-date"}});
+        let members = &mut m["shapes"]["ex#OpInput"]["members"];
+        members["At"] = json!({"target": "ex#Stamp"});
+        members["Since"] = json!({"target": "ex#Stamp",
+            "traits": {"smithy.api#timestampFormat": "date-time"}});
+        members["Plain"] = json!({"target": "smithy.api#Timestamp"});
+        let plan = plan_of(&m).expect("plans");
+        let bindings: Vec<(&str, Binding)> = plan.operations[0]
+            .input
+            .fields
+            .iter()
+            .map(|f| (f.member_name.as_str(), f.binding.clone()))
+            .collect();
+        let json = |wire: &str, format| Binding::JsonBody {
+            wire_name: wire.into(),
+            timestamp_format: format,
+        };
+        assert_eq!(
+            bindings,
+            vec![
+                ("Name", json("Name", None)),
+                ("At", json("At", Some(TimestampFormat::HttpDate))),
+                ("Since", json("Since", Some(TimestampFormat::DateTime))),
+                ("Plain", json("Plain", Some(TimestampFormat::EpochSeconds))),
+            ]
+        );
+    }
+
+    #[test]
+    fn union_timestamps_in_another_format_are_reported() {
+        let mut m = base();
+        m["shapes"]["ex#When"] = json!({"type": "union", "members": {
+            "At": {"target": "smithy.api#Timestamp", "traits": {"smithy.api#timestampFormat": "date-time"}}}});
+        m["shapes"]["ex#OpInput"]["members"]["When"] = json!({"target": "ex#When"});
+        assert_eq!(
+            problems(&m),
+            vec![
+                "ex#When$At: timestamps in unions with timestampFormat date-time are not supported"
+            ]
+        );
+    }
+
+    #[test]
+    fn int_enum_values_outside_i32_name_the_shape_and_member() {
+        let m = with_int_enum(&[
+            ("LOW", json!(1)),
+            ("HUGE", json!(4294967296_i64)),
+            ("TINY", json!(-2147483649_i64)),
+            ("MAX", json!(u64::MAX)),
+        ]);
+        assert_eq!(
+            problems(&m),
+            vec![
+                "ex#Level$HUGE: intEnum value 4294967296 is outside the 32-bit integer range (-2147483648..=2147483647)",
+                "ex#Level$MAX: intEnum value 18446744073709551615 is outside the 32-bit integer range (-2147483648..=2147483647)",
+                "ex#Level$TINY: intEnum value -2147483649 is outside the 32-bit integer range (-2147483648..=2147483647)",
+            ]
+        );
+    }
+
+    #[test]
+    fn int_enum_values_at_the_i32_bounds_are_kept() {
+        let m = with_int_enum(&[("MIN", json!(i32::MIN)), ("MAX", json!(i32::MAX))]);
+        let plan = plan_of(&m).expect("plans");
+        let Some(TypeDef::Enum(EnumDef {
+            values: EnumValues::Int(variants),
+            ..
+        })) = plan.types.first()
+        else {
+            panic!("an intEnum type");
+        };
+        let values: Vec<i32> = variants.iter().map(|v| v.value).collect();
+        assert_eq!(values, vec![i32::MIN, i32::MAX]);
     }
 }
