@@ -294,25 +294,30 @@ pub(crate) fn os_random_u64() -> u64 {
     h.finish()
 }
 
-/// A random UUID version 4 in its lowercase hyphenated form, from the operating system's
-/// random source (used for `amz-sdk-invocation-id`).
+/// A random UUID version 4 in its lowercase hyphenated form (used for
+/// `amz-sdk-invocation-id`).
+///
+/// The bits come from one process-wide [`JitterRng`] seeded once from the operating system:
+/// the id must be unique, not unpredictable, and asking the OS per request costs a system call
+/// on every call.
 pub fn uuid_v4() -> String {
+    static IDS: std::sync::OnceLock<JitterRng> = std::sync::OnceLock::new();
+    let ids = IDS.get_or_init(JitterRng::from_entropy);
     let mut b = [0u8; 16];
-    if getrandom::getrandom(&mut b).is_err() {
-        b[..8].copy_from_slice(&os_random_u64().to_le_bytes());
-        b[8..].copy_from_slice(&os_random_u64().to_le_bytes());
-    }
+    b[..8].copy_from_slice(&ids.next_u64().to_le_bytes());
+    b[8..].copy_from_slice(&ids.next_u64().to_le_bytes());
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(36);
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(HEX[usize::from(byte >> 4)] as char);
+        out.push(HEX[usize::from(byte & 0x0f)] as char);
+    }
+    out
 }
 
 /// The retry state of one client: its configuration, token bucket and jitter source.

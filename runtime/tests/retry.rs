@@ -190,6 +190,12 @@ fn invocation_ids_are_uuid_v4() {
     }
 }
 
+#[test]
+fn invocation_ids_do_not_repeat() {
+    let ids: std::collections::HashSet<String> = (0..10_000).map(|_| uuid_v4()).collect();
+    assert_eq!(ids.len(), 10_000);
+}
+
 mod paused_clock {
     use std::sync::atomic::{AtomicU32, Ordering};
     use std::time::Duration;
