@@ -351,6 +351,9 @@ pub struct ProfileFileCredentialsProvider {
     env: Env,
     home: Option<PathBuf>,
     profile: Option<String>,
+    /// The files as [`ConfigLoader`](crate::config::ConfigLoader) already read them; `None`
+    /// reads them on each resolution.
+    profiles: Option<Arc<ProfileSet>>,
 }
 
 /// Profile properties that select a credential source this crate does not implement, with
@@ -400,14 +403,21 @@ impl ProfileFileCredentialsProvider {
             (None, None) => ("default".to_string(), ""),
         };
         let explicit = !origin.is_empty();
-        let set = ProfileSet::load(&self.env, self.home.as_deref()).map_err(|source| {
-            CredentialsError {
-                kind: ErrorKind::ProfileFile {
-                    profile: name.clone(),
-                    source,
-                },
+        let loaded;
+        let set = match &self.profiles {
+            Some(set) => set.as_ref(),
+            None => {
+                loaded = ProfileSet::load(&self.env, self.home.as_deref()).map_err(|source| {
+                    CredentialsError {
+                        kind: ErrorKind::ProfileFile {
+                            profile: name.clone(),
+                            source,
+                        },
+                    }
+                })?;
+                &loaded
             }
-        })?;
+        };
         let Some(profile) = set.get(&name) else {
             let mut message = format!(
                 "profile `{name}`{origin} not found in {}",
@@ -506,6 +516,7 @@ pub struct DefaultCredentialsChain {
     env: Env,
     home: Option<PathBuf>,
     profile: Option<String>,
+    profiles: Option<Arc<ProfileSet>>,
 }
 
 impl DefaultCredentialsChain {
@@ -534,6 +545,13 @@ impl DefaultCredentialsChain {
         self
     }
 
+    /// Reads profiles from `set` instead of the shared files: the files as the configuration
+    /// loader read them, so they are parsed once.
+    pub(crate) fn with_profile_set(mut self, set: Arc<ProfileSet>) -> Self {
+        self.profiles = Some(set);
+        self
+    }
+
     /// Resolves credentials now (reads the environment and the shared files).
     pub fn resolve(&self) -> Result<Credentials, CredentialsError> {
         let mut attempts = Vec::new();
@@ -554,6 +572,7 @@ impl DefaultCredentialsChain {
             env: self.env.clone(),
             home: self.home.clone(),
             profile: self.profile.clone(),
+            profiles: self.profiles.clone(),
         };
         match files.resolve() {
             Ok(credentials) => Ok(credentials),

@@ -24,7 +24,7 @@ pub mod serde_fmt;
 pub mod sigv4;
 
 pub use client::{Handle, HttpClient};
-pub use config::{load_from_env, Config, ConfigBuilder, ConfigLoader, TimeoutConfig};
+pub use config::{load_from_env, Config, ConfigBuilder, ConfigError, ConfigLoader, TimeoutConfig};
 pub use credentials::{
     Credentials, CredentialsError, DefaultCredentialsChain, Env, ProvideCredentials,
 };
