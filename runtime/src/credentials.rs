@@ -242,36 +242,48 @@ impl CredentialsError {
     }
 }
 
+/// The cause, when there is one, is the [`source`](StdError::source) and is not repeated
+/// here: a malformed file's location, a custom provider's underlying error, and for a chain
+/// the error of the source that ended it (the sources skipped before it are listed here).
 impl fmt::Display for CredentialsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             ErrorKind::NotLoaded(message) | ErrorKind::InvalidConfiguration(message) => {
                 f.write_str(message)
             }
-            ErrorKind::ProfileFile { profile, source } => {
-                write!(
-                    f,
-                    "cannot load profile `{profile}`: malformed shared file: {source}"
-                )
+            ErrorKind::ProfileFile { profile, .. } => {
+                write!(f, "cannot load profile `{profile}`: malformed shared file")
             }
-            ErrorKind::Provider { message, source } => {
-                f.write_str(message)?;
-                if let Some(source) = source {
-                    write!(f, ": {source}")?;
-                }
-                Ok(())
-            }
+            ErrorKind::Provider { message, .. } => f.write_str(message),
             ErrorKind::Chain(attempts) => {
                 f.write_str("no usable AWS credentials found; looked in:")?;
                 for (i, (source, error)) in attempts.iter().enumerate() {
-                    write!(f, " ({}) {source}: {error}", i + 1)?;
+                    write!(f, " ({}) {source}", i + 1)?;
                     if i + 1 < attempts.len() {
+                        // Only the last attempt is the source; the skipped ones are told here,
+                        // whole.
+                        write!(f, ": {}", Chained(error))?;
                         f.write_str(";")?;
                     }
                 }
                 Ok(())
             }
         }
+    }
+}
+
+/// An error and its sources, joined with `: `.
+struct Chained<'a>(&'a (dyn StdError + 'static));
+
+impl fmt::Display for Chained<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(s) = source {
+            write!(f, ": {s}")?;
+            source = s.source();
+        }
+        Ok(())
     }
 }
 
@@ -283,6 +295,9 @@ impl StdError for CredentialsError {
                 source: Some(source),
                 ..
             } => Some(source.as_ref()),
+            ErrorKind::Chain(attempts) => {
+                attempts.last().map(|(_, e)| e as &(dyn StdError + 'static))
+            }
             _ => None,
         }
     }

@@ -239,7 +239,8 @@ async fn nothing_configured_leaves_region_unset() {
         .provide_credentials()
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("AWS_ACCESS_KEY_ID"), "{err}");
+    let report = tests::error_report(&err);
+    assert!(report.contains("AWS_ACCESS_KEY_ID"), "{report}");
 }
 
 fn write_credentials(home: &std::path::Path, text: &str) {
