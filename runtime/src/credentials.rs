@@ -436,7 +436,7 @@ impl ProfileFileCredentialsProvider {
         let Some(profile) = set.get(&name) else {
             let mut message = format!(
                 "profile `{name}`{origin} not found in {}",
-                describe_files(&set)
+                describe_files(set)
             );
             let names: Vec<&str> = set.profile_names().collect();
             if !names.is_empty() {
