@@ -522,12 +522,6 @@ impl ConfigLoader {
             profile_name: &profile_name,
             profile: profiles.as_deref().and_then(|set| set.get(&profile_name)),
         };
-        let mut keep = |result: Result<(), ConfigError>| {
-            if let Err(e) = result {
-                error.get_or_insert(e);
-            }
-        };
-
         let mut builder = self.builder;
         if !self.region_set {
             let region = region_from_env(&env).or_else(|| {
@@ -553,49 +547,34 @@ impl ConfigLoader {
         }
         if !self.retry_set {
             let mut retry = RetryConfig::standard();
-            keep(
-                settings
-                    .parse(
-                        "AWS_MAX_ATTEMPTS",
-                        "max_attempts",
-                        "expected a whole number of attempts, at least 1",
-                        |v| v.parse::<u32>().ok().filter(|n| *n >= 1),
-                    )
-                    .map(|n| {
-                        if let Some(n) = n {
-                            retry = retry.clone().with_max_attempts(n);
-                        }
-                    }),
+            let attempts = settings.parse(
+                "AWS_MAX_ATTEMPTS",
+                "max_attempts",
+                "expected a whole number of attempts, at least 1",
+                |v| v.parse::<u32>().ok().filter(|n| *n >= 1),
             );
-            // Only standard mode is implemented; `legacy` and `adaptive` are served by it.
-            keep(
-                settings
-                    .parse(
-                        "AWS_RETRY_MODE",
-                        "retry_mode",
-                        "expected `standard`, `legacy` or `adaptive`",
-                        |v| {
-                            ["standard", "legacy", "adaptive"]
-                                .iter()
-                                .any(|m| v.eq_ignore_ascii_case(m))
-                                .then_some(())
-                        },
-                    )
-                    .map(drop),
+            if let Some(n) = first_error(&mut error, attempts) {
+                retry = retry.with_max_attempts(n);
+            }
+            // Only standard mode is implemented; `legacy` and `adaptive` are served by it, but
+            // a mode no SDK knows is a mistake worth reporting.
+            let mode = settings.parse(
+                "AWS_RETRY_MODE",
+                "retry_mode",
+                "expected `standard`, `legacy` or `adaptive`",
+                |v| {
+                    ["standard", "legacy", "adaptive"]
+                        .iter()
+                        .any(|m| v.eq_ignore_ascii_case(m))
+                        .then_some(())
+                },
             );
+            first_error(&mut error, mode);
             builder = builder.retry_config(retry);
         }
-        let mut flag = |var: &'static str, key: &'static str| match settings.parse(
-            var,
-            key,
-            "expected `true` or `false`",
-            parse_bool,
-        ) {
-            Ok(value) => value.unwrap_or(false),
-            Err(e) => {
-                keep(Err(e));
-                false
-            }
+        let mut flag = |var: &'static str, key: &'static str| {
+            let value = settings.parse(var, key, "expected `true` or `false`", parse_bool);
+            first_error(&mut error, value).unwrap_or(false)
         };
         let use_fips = flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
         let use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
@@ -605,13 +584,8 @@ impl ConfigLoader {
         );
         builder = builder.use_fips(use_fips).use_dual_stack(use_dual_stack);
         if !ignore_endpoints {
-            let service_profile = match settings.services_endpoints(profiles.as_deref()) {
-                Ok(urls) => urls,
-                Err(e) => {
-                    keep(Err(e));
-                    BTreeMap::new()
-                }
-            };
+            let services = settings.services_endpoints(profiles.as_deref());
+            let service_profile = first_error(&mut error, services.map(Some)).unwrap_or_default();
             builder.inner.configured_endpoints = ConfiguredEndpoints {
                 service_env: env
                     .vars_with_prefix(SERVICE_ENDPOINT_PREFIX)
@@ -644,6 +618,18 @@ pub async fn load_from_env() -> Config {
 }
 
 const SERVICE_ENDPOINT_PREFIX: &str = "AWS_ENDPOINT_URL_";
+
+/// The value of `result`, or `None` after keeping its error in `first` unless an earlier one
+/// is there already.
+fn first_error<T>(
+    first: &mut Option<ConfigError>,
+    result: Result<Option<T>, ConfigError>,
+) -> Option<T> {
+    result.unwrap_or_else(|e| {
+        first.get_or_insert(e);
+        None
+    })
+}
 
 /// `true` or `false`, in any case, as the AWS SDKs accept.
 fn parse_bool(value: &str) -> Option<bool> {
