@@ -208,6 +208,9 @@ impl Handle {
         &self,
         input: O::Input,
     ) -> Result<O::Output, SdkError<O::Error>> {
+        if let Some(e) = self.inner.config.load_error() {
+            return Err(SdkError::construction_failure(e.clone()));
+        }
         let call = self.send_with_retries::<O>(input);
         match self.inner.config.timeout_config.operation_timeout() {
             Some(limit) => match tokio::time::timeout(limit, call).await {

@@ -7,23 +7,50 @@
 //! |---|---|
 //! | region | `ConfigLoader::region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region` |
 //! | credentials | `ConfigLoader::credentials_provider`, else the default chain (environment, then shared files) |
-//! | endpoint URL | `ConfigLoader::endpoint_url`, `AWS_ENDPOINT_URL_<SDK_ID>`, `AWS_ENDPOINT_URL`, the profile's `endpoint_url` (only the first when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`) |
-//! | FIPS / dual-stack | `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, the profile's `use_fips_endpoint`, `use_dualstack_endpoint` |
-//! | retries | `AWS_MAX_ATTEMPTS` or the profile's `max_attempts`; `AWS_RETRY_MODE` (`standard`; `legacy` and `adaptive` are served by standard mode) |
+//! | endpoint URL | `ConfigLoader::endpoint_url`, `AWS_ENDPOINT_URL_<SDK_ID>`, `AWS_ENDPOINT_URL`, the profile's `services` section (`<sdk_id> =` then `endpoint_url =` indented below it), the profile's `endpoint_url` (only the first when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or the profile's `ignore_configured_endpoint_urls` is `true`) |
+//! | FIPS / dual-stack | `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, the profile's `use_fips_endpoint`, `use_dualstack_endpoint` (`true` or `false`) |
+//! | retries | `ConfigLoader::retry_config`, else `AWS_MAX_ATTEMPTS` or the profile's `max_attempts` (at least 1); `AWS_RETRY_MODE` or `retry_mode` (`standard`; `legacy` and `adaptive` are served by standard mode) |
 //!
-//! The profile is `AWS_PROFILE`, else `default`.
+//! The profile is `ConfigLoader::profile_name`, else `AWS_PROFILE`, else `default`. For the
+//! settings the environment and the profile both have, the environment wins.
 //!
-//! `<SDK_ID>` is the service's `sdkId` upper-cased with spaces (and dashes) turned into
-//! underscores, e.g. `AWS_ENDPOINT_URL_MEMORYDB`. It is applied when a
+//! The endpoint order is the one the AWS SDKs document for service-specific endpoints: both
+//! environment variables come before both profile settings, the service-specific one first
+//! in each. `<SDK_ID>` is the service's `sdkId` upper-cased with spaces (and dashes) turned
+//! into underscores, e.g. `AWS_ENDPOINT_URL_MEMORYDB`; in a `services` section the same key
+//! is lower-cased, as botocore reads it:
+//!
+//! ```text
+//! [profile local]
+//! services = local-endpoints
+//!
+//! [services local-endpoints]
+//! memorydb =
+//!   endpoint_url = http://localhost:4566
+//! ```
+//!
+//! Everything is read once, when the configuration is loaded: the environment and the files
+//! are not consulted again, except by the default credentials chain, which reads the
+//! environment variables of its own source whenever the client asks it for credentials.
+//! Which of the service-specific endpoints applies is decided when a
 //! [`Handle`](crate::client::Handle) is created, since only then is the service known.
+//!
+//! A shared file that cannot be read or parsed, or a setting with a value that is not
+//! allowed (`AWS_MAX_ATTEMPTS=abc`, `use_fips_endpoint = maybe`, `services = x` with no
+//! `[services x]` section), is a [`ConfigError`] naming the file and line or the variable.
+//! [`ConfigLoader::try_load`] returns it; [`ConfigLoader::load`] and [`load_from_env`] keep it
+//! in the configuration ([`Config::load_error`]) and every call made with that configuration
+//! fails with [`SdkError::ConstructionFailure`](crate::SdkError::ConstructionFailure)
+//! carrying it, so nothing is silently ignored.
 
+use std::collections::BTreeMap;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::credentials::{DefaultCredentialsChain, ProvideCredentials};
-use crate::profile::{selected_profile_name, Env, ProfileSet};
+use crate::profile::{selected_profile_name, Env, Profile, ProfileFileError, ProfileSet, Property};
 use crate::region::{region_from_env, Region};
 pub use crate::retry::RetryConfig;
 use crate::transport::{HttpClient, SharedHttpClient};
@@ -121,16 +148,19 @@ impl TimeSource for StaticTimeSource {
     }
 }
 
-/// Endpoint URLs configured outside code; the service-specific one is picked by
-/// [`Handle::new`](crate::client::Handle::new).
+/// Endpoint URLs configured outside code, captured at load time; the service-specific one is
+/// picked by [`Handle::new`](crate::client::Handle::new).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct EnvEndpoints {
-    /// Where `AWS_ENDPOINT_URL_<SDK_ID>` is looked up, when loaded from the environment.
-    pub(crate) env: Option<Env>,
+pub(crate) struct ConfiguredEndpoints {
+    /// `AWS_ENDPOINT_URL_<SUFFIX>`, by suffix (`MEMORYDB`).
+    pub(crate) service_env: BTreeMap<String, String>,
     /// `AWS_ENDPOINT_URL`.
-    pub(crate) global: Option<String>,
+    pub(crate) global_env: Option<String>,
+    /// `endpoint_url` of each service in the profile's `services` section, by lower-case key
+    /// (`memorydb`).
+    pub(crate) service_profile: BTreeMap<String, String>,
     /// The profile's `endpoint_url`.
-    pub(crate) profile: Option<String>,
+    pub(crate) global_profile: Option<String>,
 }
 
 /// The suffix of a service-specific endpoint variable: `sdkId` upper-cased, spaces and dashes
@@ -155,7 +185,8 @@ pub struct Config {
     pub(crate) region: Option<Region>,
     pub(crate) credentials_provider: Option<Arc<dyn ProvideCredentials>>,
     pub(crate) endpoint_url: Option<String>,
-    pub(crate) env_endpoints: EnvEndpoints,
+    pub(crate) configured_endpoints: ConfiguredEndpoints,
+    pub(crate) load_error: Option<ConfigError>,
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
     pub(crate) retry_config: RetryConfig,
@@ -182,6 +213,7 @@ impl fmt::Debug for Config {
             .field("timeout_config", &self.timeout_config)
             .field("max_response_body_bytes", &self.max_response_body_bytes)
             .field("app_name", &self.app_name)
+            .field("load_error", &self.load_error)
             .finish_non_exhaustive()
     }
 }
@@ -243,19 +275,32 @@ impl Config {
         self.app_name.as_deref()
     }
 
+    /// What was wrong with the environment or the shared files when this configuration was
+    /// loaded by [`ConfigLoader::load`] or [`load_from_env`]; every call made with it fails
+    /// with this error. Always `None` for a configuration from [`ConfigLoader::try_load`] or
+    /// [`Config::builder`].
+    pub fn load_error(&self) -> Option<&ConfigError> {
+        self.load_error.as_ref()
+    }
+
     /// The endpoint URL override for the service with `sdk_id`: the explicit setting, else
-    /// `AWS_ENDPOINT_URL_<SDK_ID>`, else `AWS_ENDPOINT_URL`, else the profile's `endpoint_url`
-    /// (the last three only when loaded by [`ConfigLoader`]).
+    /// `AWS_ENDPOINT_URL_<SDK_ID>`, else `AWS_ENDPOINT_URL`, else the service's `endpoint_url`
+    /// in the profile's `services` section, else the profile's `endpoint_url` (the last four
+    /// only when loaded by [`ConfigLoader`]).
     pub fn endpoint_url_for(&self, sdk_id: &str) -> Option<String> {
-        let from_env = || {
-            let env = self.env_endpoints.env.as_ref()?;
-            env.get_non_empty(&format!("AWS_ENDPOINT_URL_{}", env_endpoint_suffix(sdk_id)))
-        };
+        let suffix = env_endpoint_suffix(sdk_id);
+        let configured = &self.configured_endpoints;
         self.endpoint_url
             .clone()
-            .or_else(from_env)
-            .or_else(|| self.env_endpoints.global.clone())
-            .or_else(|| self.env_endpoints.profile.clone())
+            .or_else(|| configured.service_env.get(&suffix).cloned())
+            .or_else(|| configured.global_env.clone())
+            .or_else(|| {
+                configured
+                    .service_profile
+                    .get(&suffix.to_ascii_lowercase())
+                    .cloned()
+            })
+            .or_else(|| configured.global_profile.clone())
     }
 }
 
@@ -272,7 +317,8 @@ impl Default for ConfigBuilder {
                 region: None,
                 credentials_provider: None,
                 endpoint_url: None,
-                env_endpoints: EnvEndpoints::default(),
+                configured_endpoints: ConfiguredEndpoints::default(),
+                load_error: None,
                 use_fips: false,
                 use_dual_stack: false,
                 retry_config: RetryConfig::standard(),
@@ -444,31 +490,51 @@ impl ConfigLoader {
 
     /// Resolves everything not set explicitly and returns the configuration.
     ///
-    /// Never fails: what cannot be found (no region, no credentials) is reported by the first
-    /// call that needs it, with a message saying how to set it. A malformed shared file is
-    /// reported the same way, by the credentials provider.
+    /// What cannot be found (no region, no credentials) is reported by the first call that
+    /// needs it, with a message saying how to set it. What is wrong (a malformed shared file,
+    /// an invalid setting) is kept as [`Config::load_error`] and makes every call fail with
+    /// it; use [`try_load`](Self::try_load) to get it now instead.
     pub async fn load(self) -> Config {
+        self.resolve()
+    }
+
+    /// Like [`load`](Self::load), but a malformed shared file or an invalid setting is
+    /// returned as an error instead of being kept in the configuration.
+    pub async fn try_load(self) -> Result<Config, ConfigError> {
+        let mut config = self.resolve();
+        match config.load_error.take() {
+            Some(error) => Err(error),
+            None => Ok(config),
+        }
+    }
+
+    fn resolve(self) -> Config {
         let env = self.env.unwrap_or_else(Env::real);
         let home = self.home;
-        // Settings the AWS CLI also reads from the profile; the environment wins over it.
         let profile_name = self
             .profile
             .clone()
             .unwrap_or_else(|| selected_profile_name(&env));
-        let profiles = ProfileSet::load(&env, home.as_deref()).unwrap_or_default();
-        let profile = profiles.get(&profile_name);
-        let setting = |var: &str, property: &str| {
-            env.get_non_empty(var).or_else(|| {
-                profile
-                    .and_then(|p| p.get_non_empty(property))
-                    .map(str::to_owned)
-            })
+        // The first problem is kept; later settings are still resolved so that the getters of
+        // a configuration in error show as much as could be read.
+        let mut error: Option<ConfigError> = None;
+        let profiles = match ProfileSet::load(&env, home.as_deref()) {
+            Ok(set) => Some(Arc::new(set)),
+            Err(e) => {
+                error = Some(ConfigError::new(ConfigErrorKind::File(e)));
+                None
+            }
         };
-
+        let settings = Settings {
+            env: &env,
+            profile_name: &profile_name,
+            profile: profiles.as_deref().and_then(|set| set.get(&profile_name)),
+        };
         let mut builder = self.builder;
         if !self.region_set {
             let region = region_from_env(&env).or_else(|| {
-                profile
+                settings
+                    .profile
                     .and_then(|p| p.get_non_empty("region"))
                     .map(|r| Region::new(r.to_owned()))
             });
@@ -482,42 +548,307 @@ impl ConfigLoader {
             if let Some(name) = &self.profile {
                 chain = chain.profile_name(name.clone());
             }
+            if let Some(set) = &profiles {
+                chain = chain.with_profile_set(set.clone());
+            }
             builder = builder.credentials_provider(chain);
         }
         if !self.retry_set {
-            // AWS_RETRY_MODE / retry_mode: only standard mode is implemented; `legacy` and
-            // `adaptive` are served by it too.
             let mut retry = RetryConfig::standard();
-            if let Some(n) =
-                setting("AWS_MAX_ATTEMPTS", "max_attempts").and_then(|v| v.parse::<u32>().ok())
-            {
+            let attempts = settings.parse(
+                "AWS_MAX_ATTEMPTS",
+                "max_attempts",
+                "expected a whole number of attempts, at least 1",
+                |v| v.parse::<u32>().ok().filter(|n| *n >= 1),
+            );
+            if let Some(n) = first_error(&mut error, attempts) {
                 retry = retry.with_max_attempts(n);
             }
+            // Only standard mode is implemented; `legacy` and `adaptive` are served by it, but
+            // a mode no SDK knows is a mistake worth reporting.
+            let mode = settings.parse(
+                "AWS_RETRY_MODE",
+                "retry_mode",
+                "expected `standard`, `legacy` or `adaptive`",
+                |v| {
+                    ["standard", "legacy", "adaptive"]
+                        .iter()
+                        .any(|m| v.eq_ignore_ascii_case(m))
+                        .then_some(())
+                },
+            );
+            first_error(&mut error, mode);
             builder = builder.retry_config(retry);
         }
-        let flag = |var: &str, property: &str| {
-            setting(var, property).is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        let mut flag = |var: &'static str, key: &'static str| {
+            let value = settings.parse(var, key, "expected `true` or `false`", parse_bool);
+            first_error(&mut error, value).unwrap_or(false)
         };
-        builder = builder
-            .use_fips(flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint"))
-            .use_dual_stack(flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint"));
-        if !flag(
+        let use_fips = flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
+        let use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
+        let ignore_endpoints = flag(
             "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
             "ignore_configured_endpoint_urls",
-        ) {
-            builder.inner.env_endpoints = EnvEndpoints {
-                global: env.get_non_empty("AWS_ENDPOINT_URL"),
-                profile: profile
+        );
+        builder = builder.use_fips(use_fips).use_dual_stack(use_dual_stack);
+        if !ignore_endpoints {
+            let services = settings.services_endpoints(profiles.as_deref());
+            let service_profile = first_error(&mut error, services.map(Some)).unwrap_or_default();
+            builder.inner.configured_endpoints = ConfiguredEndpoints {
+                service_env: env
+                    .vars_with_prefix(SERVICE_ENDPOINT_PREFIX)
+                    .into_iter()
+                    .filter_map(|(name, url)| {
+                        let suffix = name.strip_prefix(SERVICE_ENDPOINT_PREFIX)?;
+                        (!suffix.is_empty()).then(|| (suffix.to_owned(), url))
+                    })
+                    .collect(),
+                global_env: env.get_non_empty("AWS_ENDPOINT_URL"),
+                service_profile,
+                global_profile: settings
+                    .profile
                     .and_then(|p| p.get_non_empty("endpoint_url"))
                     .map(str::to_owned),
-                env: Some(env),
             };
         }
-        builder.build()
+        let mut config = builder.build();
+        config.load_error = error;
+        config
     }
 }
 
 /// Loads a [`Config`] from the environment and the shared AWS files (see the module docs).
+///
+/// Never fails; a malformed file or an invalid setting is kept as [`Config::load_error`] and
+/// fails every call. `ConfigLoader::default().try_load()` reports it instead.
 pub async fn load_from_env() -> Config {
     ConfigLoader::default().load().await
 }
+
+const SERVICE_ENDPOINT_PREFIX: &str = "AWS_ENDPOINT_URL_";
+
+/// The value of `result`, or `None` after keeping its error in `first` unless an earlier one
+/// is there already.
+fn first_error<T>(
+    first: &mut Option<ConfigError>,
+    result: Result<Option<T>, ConfigError>,
+) -> Option<T> {
+    result.unwrap_or_else(|e| {
+        first.get_or_insert(e);
+        None
+    })
+}
+
+/// `true` or `false`, in any case, as the AWS SDKs accept.
+fn parse_bool(value: &str) -> Option<bool> {
+    if value.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Where [`ConfigLoader`] reads a setting: an environment variable, else a key of the profile.
+struct Settings<'a> {
+    env: &'a Env,
+    profile_name: &'a str,
+    profile: Option<&'a Profile>,
+}
+
+impl Settings<'_> {
+    /// The setting parsed by `parse`; `None` when neither source sets it (empty counts as
+    /// unset), an error naming the variable or the file, line and key when the value that
+    /// wins cannot be parsed.
+    fn parse<T>(
+        &self,
+        var: &'static str,
+        key: &'static str,
+        expected: &'static str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<Option<T>, ConfigError> {
+        if let Some(value) = self.env.get_non_empty(var) {
+            return parse(&value).map(Some).ok_or_else(|| {
+                ConfigError::new(ConfigErrorKind::Variable {
+                    name: var,
+                    problem: format!("{} is not allowed ({expected})", quoted(&value)),
+                })
+            });
+        }
+        let Some(property) = self.property(key) else {
+            return Ok(None);
+        };
+        parse(property.value()).map(Some).ok_or_else(|| {
+            self.key_error(
+                key,
+                property,
+                format!("{} is not allowed ({expected})", quoted(property.value())),
+            )
+        })
+    }
+
+    /// The profile's property `key`, when set to a non-empty value.
+    fn property(&self, key: &str) -> Option<&Property> {
+        self.profile?
+            .property(key)
+            .filter(|p| !p.value().is_empty())
+    }
+
+    fn key_error(&self, key: &'static str, property: &Property, problem: String) -> ConfigError {
+        ConfigError::new(ConfigErrorKind::ProfileKey {
+            profile: self.profile_name.to_owned(),
+            key,
+            path: property.path().to_path_buf(),
+            line: property.line(),
+            problem,
+        })
+    }
+
+    /// `endpoint_url` of each service in the `[services NAME]` section the profile selects
+    /// with `services = NAME`, by lower-case service key. A section that does not exist is an
+    /// error, as in botocore.
+    fn services_endpoints(
+        &self,
+        profiles: Option<&ProfileSet>,
+    ) -> Result<BTreeMap<String, String>, ConfigError> {
+        let Some(property) = self.property("services") else {
+            return Ok(BTreeMap::new());
+        };
+        let name = property.value();
+        let Some(section) = profiles.and_then(|set| set.services_section(name)) else {
+            return Err(self.key_error(
+                "services",
+                property,
+                format!("there is no `[services {name}]` section in the config file"),
+            ));
+        };
+        Ok(section
+            .property_names()
+            .filter_map(|service| {
+                let url = section
+                    .property(service)?
+                    .sub_properties()
+                    .get("endpoint_url")?;
+                (!url.is_empty()).then(|| (service.to_owned(), url.clone()))
+            })
+            .collect())
+    }
+}
+
+/// `value` in backquotes, cut short: the settings checked here hold no secrets, but a value
+/// pasted by mistake should not flood a log.
+fn quoted(value: &str) -> String {
+    const MAX: usize = 64;
+    match value.char_indices().nth(MAX) {
+        Some((end, _)) => format!("`{}...`", &value[..end]),
+        None => format!("`{value}`"),
+    }
+}
+
+/// A shared file that cannot be read or parsed, or a setting whose value is not allowed.
+///
+/// `Display` names the file and line or the environment variable, and says what is wrong;
+/// it is complete on its own, so [`source`](std::error::Error::source) is `None`. It never
+/// shows the text of a malformed line (it may hold a secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    kind: ConfigErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ConfigErrorKind {
+    /// A shared file is unreadable or malformed.
+    File(ProfileFileError),
+    /// An environment variable has a value that is not allowed.
+    Variable { name: &'static str, problem: String },
+    /// A key of the selected profile has a value that is not allowed.
+    ProfileKey {
+        profile: String,
+        key: &'static str,
+        path: PathBuf,
+        line: usize,
+        problem: String,
+    },
+}
+
+impl ConfigError {
+    fn new(kind: ConfigErrorKind) -> Self {
+        Self { kind }
+    }
+
+    /// The environment variable at fault (`AWS_MAX_ATTEMPTS`).
+    pub fn variable(&self) -> Option<&str> {
+        match &self.kind {
+            ConfigErrorKind::Variable { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The profile property at fault (`max_attempts`).
+    pub fn profile_key(&self) -> Option<&str> {
+        match &self.kind {
+            ConfigErrorKind::ProfileKey { key, .. } => Some(key),
+            _ => None,
+        }
+    }
+
+    /// The profile whose property is at fault.
+    pub fn profile_name(&self) -> Option<&str> {
+        match &self.kind {
+            ConfigErrorKind::ProfileKey { profile, .. } => Some(profile),
+            _ => None,
+        }
+    }
+
+    /// The file at fault: a malformed or unreadable shared file, or the one that sets a
+    /// profile property at fault.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.kind {
+            ConfigErrorKind::File(e) => Some(e.path()),
+            ConfigErrorKind::ProfileKey { path, .. } => Some(path),
+            ConfigErrorKind::Variable { .. } => None,
+        }
+    }
+
+    /// The 1-based line at fault in [`path`](Self::path), when known.
+    pub fn line(&self) -> Option<usize> {
+        match &self.kind {
+            ConfigErrorKind::File(e) => e.line(),
+            ConfigErrorKind::ProfileKey { line, .. } => Some(*line),
+            ConfigErrorKind::Variable { .. } => None,
+        }
+    }
+
+    /// The parse or read error, when a shared file is malformed or unreadable.
+    pub fn profile_file_error(&self) -> Option<&ProfileFileError> {
+        match &self.kind {
+            ConfigErrorKind::File(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ConfigErrorKind::File(e) => e.fmt(f),
+            ConfigErrorKind::Variable { name, problem } => {
+                write!(f, "environment variable {name}: {problem}")
+            }
+            ConfigErrorKind::ProfileKey {
+                profile,
+                key,
+                path,
+                line,
+                problem,
+            } => write!(
+                f,
+                "{}:{line}: `{key}` of profile `{profile}`: {problem}",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}

@@ -242,36 +242,48 @@ impl CredentialsError {
     }
 }
 
+/// The cause, when there is one, is the [`source`](StdError::source) and is not repeated
+/// here: a malformed file's location, a custom provider's underlying error, and for a chain
+/// the error of the source that ended it (the sources skipped before it are listed here).
 impl fmt::Display for CredentialsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             ErrorKind::NotLoaded(message) | ErrorKind::InvalidConfiguration(message) => {
                 f.write_str(message)
             }
-            ErrorKind::ProfileFile { profile, source } => {
-                write!(
-                    f,
-                    "cannot load profile `{profile}`: malformed shared file: {source}"
-                )
+            ErrorKind::ProfileFile { profile, .. } => {
+                write!(f, "cannot load profile `{profile}`: malformed shared file")
             }
-            ErrorKind::Provider { message, source } => {
-                f.write_str(message)?;
-                if let Some(source) = source {
-                    write!(f, ": {source}")?;
-                }
-                Ok(())
-            }
+            ErrorKind::Provider { message, .. } => f.write_str(message),
             ErrorKind::Chain(attempts) => {
                 f.write_str("no usable AWS credentials found; looked in:")?;
                 for (i, (source, error)) in attempts.iter().enumerate() {
-                    write!(f, " ({}) {source}: {error}", i + 1)?;
+                    write!(f, " ({}) {source}", i + 1)?;
                     if i + 1 < attempts.len() {
+                        // Only the last attempt is the source; the skipped ones are told here,
+                        // whole.
+                        write!(f, ": {}", Chained(error))?;
                         f.write_str(";")?;
                     }
                 }
                 Ok(())
             }
         }
+    }
+}
+
+/// An error and its sources, joined with `: `.
+struct Chained<'a>(&'a (dyn StdError + 'static));
+
+impl fmt::Display for Chained<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(s) = source {
+            write!(f, ": {s}")?;
+            source = s.source();
+        }
+        Ok(())
     }
 }
 
@@ -283,6 +295,9 @@ impl StdError for CredentialsError {
                 source: Some(source),
                 ..
             } => Some(source.as_ref()),
+            ErrorKind::Chain(attempts) => {
+                attempts.last().map(|(_, e)| e as &(dyn StdError + 'static))
+            }
             _ => None,
         }
     }
@@ -351,6 +366,9 @@ pub struct ProfileFileCredentialsProvider {
     env: Env,
     home: Option<PathBuf>,
     profile: Option<String>,
+    /// The files as [`ConfigLoader`](crate::config::ConfigLoader) already read them; `None`
+    /// reads them on each resolution.
+    profiles: Option<Arc<ProfileSet>>,
 }
 
 /// Profile properties that select a credential source this crate does not implement, with
@@ -400,18 +418,25 @@ impl ProfileFileCredentialsProvider {
             (None, None) => ("default".to_string(), ""),
         };
         let explicit = !origin.is_empty();
-        let set = ProfileSet::load(&self.env, self.home.as_deref()).map_err(|source| {
-            CredentialsError {
-                kind: ErrorKind::ProfileFile {
-                    profile: name.clone(),
-                    source,
-                },
+        let loaded;
+        let set = match &self.profiles {
+            Some(set) => set.as_ref(),
+            None => {
+                loaded = ProfileSet::load(&self.env, self.home.as_deref()).map_err(|source| {
+                    CredentialsError {
+                        kind: ErrorKind::ProfileFile {
+                            profile: name.clone(),
+                            source,
+                        },
+                    }
+                })?;
+                &loaded
             }
-        })?;
+        };
         let Some(profile) = set.get(&name) else {
             let mut message = format!(
                 "profile `{name}`{origin} not found in {}",
-                describe_files(&set)
+                describe_files(set)
             );
             let names: Vec<&str> = set.profile_names().collect();
             if !names.is_empty() {
@@ -506,6 +531,7 @@ pub struct DefaultCredentialsChain {
     env: Env,
     home: Option<PathBuf>,
     profile: Option<String>,
+    profiles: Option<Arc<ProfileSet>>,
 }
 
 impl DefaultCredentialsChain {
@@ -534,6 +560,13 @@ impl DefaultCredentialsChain {
         self
     }
 
+    /// Reads profiles from `set` instead of the shared files: the files as the configuration
+    /// loader read them, so they are parsed once.
+    pub(crate) fn with_profile_set(mut self, set: Arc<ProfileSet>) -> Self {
+        self.profiles = Some(set);
+        self
+    }
+
     /// Resolves credentials now (reads the environment and the shared files).
     pub fn resolve(&self) -> Result<Credentials, CredentialsError> {
         let mut attempts = Vec::new();
@@ -554,6 +587,7 @@ impl DefaultCredentialsChain {
             env: self.env.clone(),
             home: self.home.clone(),
             profile: self.profile.clone(),
+            profiles: self.profiles.clone(),
         };
         match files.resolve() {
             Ok(credentials) => Ok(credentials),

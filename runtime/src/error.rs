@@ -272,24 +272,35 @@ impl<E> SdkError<E> {
     }
 }
 
+/// Says which kind of failure this is, with what only this level knows (the status, request
+/// id and body excerpt of an unreadable response, which timeout fired); the cause is the
+/// [`source`](StdError::source), so a reporter that prints the whole chain shows each message
+/// once.
 impl<E: fmt::Display> fmt::Display for SdkError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::ConstructionFailure(e) => write!(f, "failed to construct request: {}", e.source),
-            Self::TimeoutError(e) => write!(f, "timeout: {}", e.message),
-            Self::DispatchFailure(e) => write!(f, "dispatch failure: {}", e.source),
+            Self::ConstructionFailure(_) => f.write_str("construction failure"),
+            // A timeout has no underlying error: its message is the whole story.
+            Self::TimeoutError(e) => f.write_str(&e.message),
+            Self::DispatchFailure(_) => f.write_str("dispatch failure"),
             Self::ResponseError(e) => {
-                write!(f, "unreadable response")?;
+                f.write_str("response error")?;
+                let mut extra = Vec::new();
                 if let Some(status) = e.status {
-                    write!(f, " (status {status})")?;
+                    extra.push(format!("status {status}"));
                 }
-                write!(f, ": {}", e.source)?;
+                if let Some(id) = &e.request_id {
+                    extra.push(format!("request id {id}"));
+                }
+                if !extra.is_empty() {
+                    write!(f, " ({})", extra.join(", "))?;
+                }
                 if !e.snippet.is_empty() {
                     write!(f, "; body starts with {:?}", e.snippet)?;
                 }
                 Ok(())
             }
-            Self::ServiceError(e) => write!(f, "service error: {}", e.err),
+            Self::ServiceError(_) => f.write_str("service error"),
         }
     }
 }

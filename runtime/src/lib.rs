@@ -27,7 +27,7 @@ pub mod sigv4;
 pub mod transport;
 
 pub use client::Handle;
-pub use config::{load_from_env, Config, ConfigBuilder, ConfigLoader, TimeoutConfig};
+pub use config::{load_from_env, Config, ConfigBuilder, ConfigError, ConfigLoader, TimeoutConfig};
 pub use credentials::{
     Credentials, CredentialsError, DefaultCredentialsChain, Env, ProvideCredentials,
 };

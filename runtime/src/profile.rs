@@ -76,6 +76,23 @@ impl Env {
             .filter(|v| !v.is_empty())
     }
 
+    /// Every variable whose name starts with `prefix`, with its value trimmed; empty values and
+    /// (in the process environment) names or values that are not valid Unicode are left out.
+    pub(crate) fn vars_with_prefix(&self, prefix: &str) -> Vec<(String, String)> {
+        let pairs: Vec<(String, String)> = match &self.fixed {
+            Some(map) => map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            None => std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .collect(),
+        };
+        pairs
+            .into_iter()
+            .filter(|(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k, v.trim().to_string()))
+            .filter(|(_, v)| !v.is_empty())
+            .collect()
+    }
+
     /// The user's home directory: `HOME`, else `USERPROFILE`, else `HOMEDRIVE` + `HOMEPATH`.
     pub fn home_dir(&self) -> Option<PathBuf> {
         if let Some(home) = self.get_non_empty("HOME") {
@@ -239,9 +256,21 @@ impl std::error::Error for ProfileFileError {}
 pub struct Property {
     value: String,
     sub_properties: BTreeMap<String, String>,
+    path: PathBuf,
+    line: usize,
 }
 
 impl Property {
+    /// The file that sets this property.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The 1-based line of the property's `name =` in [`path`](Self::path).
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
     /// The value (continuation lines joined with `\n`).
     pub fn value(&self) -> &str {
         &self.value
@@ -339,10 +368,12 @@ impl fmt::Debug for Profile {
     }
 }
 
-/// All profiles of the config and credentials files.
+/// All profiles of the config and credentials files, and the config file's `[services NAME]`
+/// sections.
 #[derive(Debug, Clone, Default)]
 pub struct ProfileSet {
     profiles: BTreeMap<String, Profile>,
+    services: BTreeMap<String, Profile>,
     files: Vec<SourceFile>,
 }
 
@@ -398,18 +429,20 @@ impl ProfileSet {
         text: &str,
     ) -> Result<(), ProfileFileError> {
         let parsed = parse(kind, path, text)?;
-        for (name, properties) in parsed {
-            let profile = self
-                .profiles
-                .entry(name.clone())
-                .or_insert_with(|| Profile {
+        for (sections, parsed) in [
+            (&mut self.profiles, parsed.profiles),
+            (&mut self.services, parsed.services),
+        ] {
+            for (name, properties) in parsed {
+                let section = sections.entry(name.clone()).or_insert_with(|| Profile {
                     name,
                     ..Profile::default()
                 });
-            if !profile.sources.iter().any(|p| p == path) {
-                profile.sources.push(path.to_path_buf());
+                if !section.sources.iter().any(|p| p == path) {
+                    section.sources.push(path.to_path_buf());
+                }
+                section.properties.extend(properties);
             }
-            profile.properties.extend(properties);
         }
         self.files.push(SourceFile {
             kind,
@@ -429,6 +462,13 @@ impl ProfileSet {
         self.profiles.keys().map(String::as_str)
     }
 
+    /// The config file's `[services NAME]` section, which a profile selects with
+    /// `services = NAME`. Its properties are service keys (`memorydb`, `secrets_manager`) whose
+    /// sub-properties are settings for that service (`endpoint_url`).
+    pub fn services_section(&self, name: &str) -> Option<&Profile> {
+        self.services.get(name)
+    }
+
     /// The files looked at, in load order, with whether each was found.
     pub fn files(&self) -> &[SourceFile] {
         &self.files
@@ -442,19 +482,24 @@ enum Section {
     /// A profile; `legacy_default` is `[default]` in the config file, which `[profile default]`
     /// overrides.
     Profile { name: String, legacy_default: bool },
-    /// A section this crate does not use (`[sso-session x]`, `[services x]`, or a config file
-    /// section without the `profile` prefix). Its lines are still checked.
+    /// A `[services NAME]` section of the config file.
+    Services { name: String },
+    /// A section this crate does not use (`[sso-session x]`, or a config file section without
+    /// a known prefix). Its lines are still checked.
     Other,
 }
 
-/// Parses one file into profile name -> properties.
-fn parse(
-    kind: ProfileFileKind,
-    path: &Path,
-    text: &str,
-) -> Result<BTreeMap<String, Properties>, ProfileFileError> {
+/// One file's sections, by name.
+struct Parsed {
+    profiles: BTreeMap<String, Properties>,
+    services: BTreeMap<String, Properties>,
+}
+
+/// Parses one file into its profiles and services sections.
+fn parse(kind: ProfileFileKind, path: &Path, text: &str) -> Result<Parsed, ProfileFileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut profiles: BTreeMap<String, Properties> = BTreeMap::new();
+    let mut services: BTreeMap<String, Properties> = BTreeMap::new();
     let mut legacy_default: Option<Properties> = None;
     let mut other = Properties::new();
     let mut section: Option<Section> = None;
@@ -482,6 +527,9 @@ fn parse(
                     legacy_default: true,
                     ..
                 } => legacy_default.as_mut().expect("section created on header"),
+                Section::Services { name } => {
+                    services.get_mut(name).expect("section created on header")
+                }
                 Section::Other => &mut other,
             };
             let property = props.get_mut(key).expect("last property exists");
@@ -535,10 +583,20 @@ fn parse(
                         "`[profile]` needs a profile name",
                     ));
                 }
+                ProfileFileKind::Config if inner == "services" => {
+                    return Err(ProfileFileError::syntax(
+                        path,
+                        number,
+                        "`[services]` needs a section name",
+                    ));
+                }
                 ProfileFileKind::Config => match inner.split_once(char::is_whitespace) {
                     Some(("profile", name)) => Section::Profile {
                         name: name.trim().to_string(),
                         legacy_default: false,
+                    },
+                    Some(("services", name)) => Section::Services {
+                        name: name.trim().to_string(),
                     },
                     _ => Section::Other,
                 },
@@ -555,6 +613,9 @@ fn parse(
                     ..
                 } => {
                     legacy_default.get_or_insert_with(Properties::new);
+                }
+                Section::Services { name } => {
+                    services.entry(name.clone()).or_default();
                 }
                 Section::Other => other.clear(),
             }
@@ -581,6 +642,9 @@ fn parse(
                 legacy_default: true,
                 ..
             } => legacy_default.as_mut().expect("section created on header"),
+            Section::Services { name } => {
+                services.get_mut(name).expect("section created on header")
+            }
             Section::Other => &mut other,
         };
         props.insert(
@@ -588,6 +652,8 @@ fn parse(
             Property {
                 value,
                 sub_properties: BTreeMap::new(),
+                path: path.to_path_buf(),
+                line: number,
             },
         );
         last_key = Some(name);
@@ -598,7 +664,7 @@ fn parse(
     if let Some(legacy) = legacy_default {
         profiles.entry("default".to_string()).or_insert(legacy);
     }
-    Ok(profiles)
+    Ok(Parsed { profiles, services })
 }
 
 /// Splits `name = value`, lowercasing and trimming the name and trimming the value.
@@ -709,6 +775,40 @@ mod tests {
         );
         assert_eq!(p.get("description"), Some("line one\nline two\nline three"));
         assert_eq!(p.get("region"), Some("r"));
+    }
+
+    #[test]
+    fn services_sections_keep_sub_properties_and_lines() {
+        let set = parse_config(
+            "[profile p]\nservices = local\n\
+             [services local]\nmemorydb =\n  endpoint_url = http://localhost:1\n\
+             secrets_manager =\n  endpoint_url = http://localhost:2\n",
+        )
+        .unwrap();
+        let p = set.get("p").unwrap();
+        assert_eq!(p.get("services"), Some("local"));
+        assert_eq!(p.property("services").unwrap().line(), 2);
+        assert_eq!(
+            p.property("services").unwrap().path(),
+            Path::new("/h/.aws/config")
+        );
+        let local = set.services_section("local").unwrap();
+        let memorydb = local.property("memorydb").unwrap();
+        assert_eq!(
+            memorydb
+                .sub_properties()
+                .get("endpoint_url")
+                .map(String::as_str),
+            Some("http://localhost:1")
+        );
+        assert_eq!(memorydb.line(), 4);
+        assert!(local.property("secrets_manager").is_some());
+        assert!(
+            set.get("local").is_none(),
+            "a services section is not a profile"
+        );
+        let err = parse_config("[services]\n").unwrap_err();
+        assert_eq!(err.line(), Some(1));
     }
 
     #[test]

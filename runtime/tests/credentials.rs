@@ -10,6 +10,7 @@ use aws_client_runtime::credentials::{
 };
 use aws_client_runtime::region::{default_region, region_from_profile, try_default_region};
 use aws_client_runtime::{Credentials, DefaultCredentialsChain, Env, ProvideCredentials, Region};
+use tests::error_report;
 
 const SECRET: &str = "SECRETwJalrXUtnFEMIK7MDENGbPxRfiCY";
 const TOKEN: &str = "TOKENAQoDYXdzEPTwEXAMPLEtc764bNrC9SAP";
@@ -118,7 +119,7 @@ async fn environment_variables() {
         .resolve()
         .unwrap_err();
     assert!(e.is_not_loaded());
-    assert!(e.to_string().contains("AWS_ACCESS_KEY_ID"), "{e}");
+    assert!(error_report(&e).contains("AWS_ACCESS_KEY_ID"), "{e}");
 
     let env = Env::from_vars([
         ("AWS_ACCESS_KEY_ID", "AKIDENV"),
@@ -128,7 +129,7 @@ async fn environment_variables() {
         .resolve()
         .unwrap_err();
     assert!(!e.is_not_loaded());
-    assert!(e.to_string().contains("AWS_SECRET_ACCESS_KEY"), "{e}");
+    assert!(error_report(&e).contains("AWS_SECRET_ACCESS_KEY"), "{e}");
 }
 
 #[tokio::test]
@@ -204,7 +205,7 @@ async fn aws_profile_selects_the_profile() {
     let e = ProfileFileCredentialsProvider::with_env(env)
         .resolve()
         .unwrap_err();
-    let shown = e.to_string();
+    let shown = error_report(&e);
     assert!(!e.is_not_loaded());
     assert!(
         shown.contains("`nope`") && shown.contains("AWS_PROFILE"),
@@ -259,7 +260,7 @@ fn malformed_file_reports_path_and_line_without_secrets() {
     let file_error = e.profile_file_error().expect("a file error");
     assert_eq!(file_error.line(), Some(4));
     assert_eq!(file_error.path(), path);
-    let shown = e.to_string();
+    let shown = error_report(&e);
     assert!(shown.contains(&format!("{}:4:", path.display())), "{shown}");
     assert_no_secret(&shown);
     assert_no_secret(&format!("{e:?}"));
@@ -268,7 +269,7 @@ fn malformed_file_reports_path_and_line_without_secrets() {
     let e = DefaultCredentialsChain::with_env(env.clone())
         .resolve()
         .unwrap_err();
-    let shown = e.to_string();
+    let shown = error_report(&e);
     assert!(shown.contains(&format!("{}:4:", path.display())), "{shown}");
     assert!(shown.contains("AWS_ACCESS_KEY_ID"), "{shown}");
     assert_no_secret(&shown);
@@ -303,7 +304,7 @@ fn partial_and_unsupported_profiles_are_clear_errors() {
         ("process", "credential-process profile"),
     ] {
         let e = resolve(name);
-        let shown = e.to_string();
+        let shown = error_report(&e);
         assert!(
             shown.contains(expect) && shown.contains("not supported by this provider"),
             "{shown}"
@@ -311,17 +312,20 @@ fn partial_and_unsupported_profiles_are_clear_errors() {
         assert!(shown.contains(&format!("`{name}`")), "{shown}");
         assert!(!e.is_not_loaded());
     }
-    let shown = resolve("half").to_string();
+    let shown = error_report(&resolve("half"));
     assert!(
         shown.contains("sets aws_access_key_id but not aws_secret_access_key"),
         "{shown}"
     );
     let e = resolve("secretonly");
-    assert!(e.to_string().contains("but not aws_access_key_id"), "{e}");
-    assert_no_secret(&e.to_string());
+    assert!(
+        error_report(&e).contains("but not aws_access_key_id"),
+        "{e}"
+    );
+    assert_no_secret(&error_report(&e));
     assert_no_secret(&format!("{e:?}"));
     let e = resolve("regiononly");
-    assert!(e.to_string().contains("has no aws_access_key_id"), "{e}");
+    assert!(error_report(&e).contains("has no aws_access_key_id"), "{e}");
 }
 
 #[tokio::test]
@@ -355,7 +359,7 @@ async fn default_chain_order_and_error() {
         .resolve()
         .unwrap_err();
     assert!(
-        e.to_string().contains("AWS_SECRET_ACCESS_KEY is not set"),
+        error_report(&e).contains("AWS_SECRET_ACCESS_KEY is not set"),
         "{e}"
     );
 
@@ -365,7 +369,7 @@ async fn default_chain_order_and_error() {
         .resolve()
         .unwrap_err();
     assert!(e.is_not_loaded());
-    let shown = e.to_string();
+    let shown = error_report(&e);
     assert!(
         shown.contains("(1) environment:") && shown.contains("AWS_ACCESS_KEY_ID"),
         "{shown}"
@@ -379,5 +383,57 @@ async fn default_chain_order_and_error() {
     let e = DefaultCredentialsChain::with_env(Env::empty())
         .resolve()
         .unwrap_err();
-    assert!(e.to_string().contains("no home directory is known"), "{e}");
+    assert!(
+        error_report(&e).contains("no home directory is known"),
+        "{e}"
+    );
+}
+
+#[test]
+fn each_level_of_a_credentials_error_says_its_own_part_once() {
+    let home = Home::new("chain-levels");
+    let path = home.credentials("[default]\naws_access_key_id = AKID\nbroken line\n");
+    let e = DefaultCredentialsChain::with_env(home.env(&[]))
+        .resolve()
+        .unwrap_err();
+    let levels = tests::error_chain(&e);
+    assert_eq!(levels.len(), 3, "{levels:?}");
+    assert!(
+        levels[0].starts_with("no usable AWS credentials found"),
+        "{levels:?}"
+    );
+    assert!(
+        levels[0].contains("AWS_ACCESS_KEY_ID"),
+        "skipped sources are told: {levels:?}"
+    );
+    assert!(
+        levels[1].contains("cannot load profile `default`"),
+        "{levels:?}"
+    );
+    assert!(
+        levels[2].starts_with(&format!("{}:3:", path.display())),
+        "{levels:?}"
+    );
+    let report = levels.join("\n");
+    for needle in [
+        "AWS_ACCESS_KEY_ID",
+        "cannot load profile",
+        ":3:",
+        "expected `name = value`",
+    ] {
+        assert_eq!(
+            report.matches(needle).count(),
+            1,
+            "`{needle}` in {levels:?}"
+        );
+    }
+
+    let e = aws_client_runtime::CredentialsError::provider_error(
+        "the vault refused",
+        Some("connection reset by peer".into()),
+    );
+    assert_eq!(
+        tests::error_chain(&e),
+        ["the vault refused", "connection reset by peer"]
+    );
 }

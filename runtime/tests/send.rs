@@ -27,6 +27,7 @@ use aws_client_runtime::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tests::stub_server::{refused_url, Reply, Request, Response, StubServer};
+use tests::{error_chain, error_report};
 
 const PROTOCOL: AwsJson =
     AwsJson::new(AwsJsonVersion::V1_0, "TestService_20240101").query_compatible(true);
@@ -403,7 +404,7 @@ async fn modelled_fault_is_typed_and_not_retried() {
         "{err:?}"
     );
     assert_eq!(
-        err.to_string(),
+        error_report(&err),
         "service error: ResourceNotFoundFault: no such thing (status 400, request id req-400)"
     );
     assert_eq!(server.request_count(), 1);
@@ -758,7 +759,8 @@ async fn missing_region_is_a_construction_failure() {
     let h = handle(config("http://127.0.0.1:9").set_region(None));
     let err = h.send::<Echo>(named("x")).await.unwrap_err();
     assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
-    assert!(err.to_string().contains("AWS_REGION"), "{err}");
+    let report = error_report(&err);
+    assert!(report.contains("AWS_REGION"), "{report}");
 }
 
 #[tokio::test]
@@ -777,7 +779,7 @@ async fn missing_credentials_is_a_construction_failure_with_the_reason() {
         .await
         .unwrap_err();
     assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
-    let text = err.to_string();
+    let text = error_report(&err);
     assert!(text.contains("credentials"), "{text}");
     assert!(
         text.contains("AWS_ACCESS_KEY_ID"),
@@ -792,7 +794,8 @@ async fn missing_credentials_is_a_construction_failure_with_the_reason() {
         .send::<Echo>(named("x"))
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("no credentials provider"), "{err}");
+    let report = error_report(&err);
+    assert!(report.contains("no credentials provider"), "{report}");
 }
 
 #[tokio::test]
@@ -991,4 +994,111 @@ async fn credentials_are_cached_until_they_near_expiry() {
             "lifetime {lifetime:?}"
         );
     }
+}
+
+/// Each level of the chain must say something of its own: no level's message contains
+/// another's, and each `needle` (a detail of the failure) shows once in the whole chain.
+fn assert_each_message_once(err: &(dyn std::error::Error + 'static), needles: &[&str]) {
+    let levels = error_chain(err);
+    assert!(levels.len() >= 2 || needles.len() <= 1, "{levels:?}");
+    for (i, outer) in levels.iter().enumerate() {
+        assert!(!outer.is_empty(), "{levels:?}");
+        for (j, inner) in levels.iter().enumerate() {
+            assert!(
+                i == j || !outer.contains(inner.as_str()),
+                "level {i} repeats level {j}: {levels:?}"
+            );
+        }
+    }
+    let report = levels.join("\n");
+    for needle in needles {
+        assert_eq!(
+            report.matches(needle).count(),
+            1,
+            "`{needle}` in {levels:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_error_kind_says_each_message_once_along_its_source_chain() {
+    // Service error: the typed error is the source.
+    let server = signed_server(vec![error(400, "ResourceNotFoundFault", "no such thing")]).await;
+    let err = handle(config(&server.url()))
+        .send::<Echo>(named("x"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SdkError::ServiceError(_)), "{err:?}");
+    assert_eq!(err.to_string(), "service error");
+    assert_each_message_once(&err, &["ResourceNotFoundFault", "no such thing", "req-400"]);
+
+    // Response error: status, request id and body here, the parse error as the source.
+    let server = signed_server(vec![Response::json(200, "<html>oops</html>")
+        .header("x-amzn-RequestId", "html-req")
+        .into()])
+    .await;
+    let err = handle(config(&server.url()))
+        .send::<Echo>(named("x"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SdkError::ResponseError(_)), "{err:?}");
+    assert!(
+        err.to_string()
+            .starts_with("response error (status 200, request id html-req); body starts with"),
+        "{err}"
+    );
+    let cause = std::error::Error::source(&err).unwrap().to_string();
+    assert_each_message_once(&err, &["html-req", "<html>oops</html>", &cause]);
+
+    // Dispatch failure: the transport's chain follows.
+    let url = refused_url().await;
+    let err = handle(config(&url).retry_config(RetryConfig::disabled()))
+        .send::<Echo>(named("x"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SdkError::DispatchFailure(_)), "{err:?}");
+    assert_eq!(err.to_string(), "dispatch failure");
+    assert_each_message_once(&err, &[]);
+    assert!(error_chain(&err).len() >= 2, "{:?}", error_chain(&err));
+
+    // Timeout: no underlying error, the message says which timeout fired.
+    let server = signed_server(vec![Reply::Hang]).await;
+    let err = handle(
+        config(&server.url())
+            .retry_config(RetryConfig::disabled())
+            .timeout_config(
+                TimeoutConfig::new().with_operation_attempt_timeout(Duration::from_millis(200)),
+            ),
+    )
+    .send::<Echo>(named("x"))
+    .await
+    .unwrap_err();
+    assert!(matches!(err, SdkError::TimeoutError(_)), "{err:?}");
+    assert_eq!(error_chain(&err).len(), 1);
+    assert!(err.to_string().starts_with("attempt timeout"), "{err}");
+
+    // Construction failure: the reason is the source.
+    let err = handle(config("http://127.0.0.1:9").set_region(None))
+        .send::<Echo>(named("x"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "construction failure");
+    assert_each_message_once(&err, &["no region is configured"]);
+
+    // Construction failure for a configuration loaded with an error: the ConfigError.
+    let config = ConfigLoader::default()
+        .env(Env::from_vars([
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_MAX_ATTEMPTS", "abc"),
+        ]))
+        .credentials_provider(Credentials::from_keys(ACCESS_KEY, SECRET))
+        .endpoint_url("http://127.0.0.1:9")
+        .load()
+        .await;
+    let err = Handle::new(config, &SERVICE)
+        .send::<Echo>(named("x"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "construction failure");
+    assert_each_message_once(&err, &["AWS_MAX_ATTEMPTS", "`abc`"]);
 }

@@ -48,3 +48,16 @@ pub fn fixture_models() -> Vec<(String, PathBuf)> {
     out.sort();
     out
 }
+
+/// An error and all its sources, joined with `: `, as a reporter that walks
+/// [`source`](std::error::Error::source) prints it.
+pub fn error_report(error: &(dyn std::error::Error + 'static)) -> String {
+    error_chain(error).join(": ")
+}
+
+/// The `Display` of an error and of each of its sources, outermost first.
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    std::iter::successors(Some(error), |e| e.source())
+        .map(ToString::to_string)
+        .collect()
+}

@@ -432,7 +432,7 @@ async fn a_non_json_500_is_a_response_error_with_status_and_snippet() {
             response.snippet
         );
         assert_eq!(err.raw_status(), Some(500));
-        let text = err.to_string();
+        let text = tests::error_report(&err);
         assert!(
             text.contains("500") && text.contains("<!doctype html>"),
             "{text}"
@@ -598,7 +598,7 @@ async fn a_missing_required_member_fails_before_sending() {
                 .downcast_ref::<memorydb::error::BuildError>()
                 .expect("the source is a BuildError");
             assert_eq!(build.missing(), Some(missing));
-            assert!(err.to_string().contains(missing), "{err}");
+            assert!(tests::error_report(&err).contains(missing), "{err}");
         }
         assert_eq!(server.request_count(), 0, "nothing was sent");
     })
@@ -767,7 +767,7 @@ async fn a_credentials_error_says_where_it_looked() {
             .await
             .expect_err("no credentials");
         assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
-        let text = err.to_string();
+        let text = tests::error_report(&err);
         eprintln!("{text}");
         for needle in [
             "credentials",
@@ -803,7 +803,7 @@ async fn a_credentials_error_says_where_it_looked() {
             .await
             .expect_err("provider fails");
         assert!(
-            err.to_string().contains("vault at http://vault.invalid"),
+            tests::error_report(&err).contains("vault at http://vault.invalid"),
             "{err}"
         );
         assert_eq!(server.request_count(), 0);

@@ -258,6 +258,18 @@ async fn a_fault_is_printed_with_variant_code_message_and_request_id() {
             "`{needle}` missing from:\n{stderr}"
         );
     }
+    // The chain is printed whole, each level once.
+    assert!(
+        stderr.contains("error: FailoverShard failed: service error\n"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr
+            .matches("caused by: ShardNotFoundFault: shard 0002 not found")
+            .count(),
+        1,
+        "{stderr}"
+    );
     assert_eq!(server.request_count(), 1, "no polling after a failure");
 }
 

@@ -625,8 +625,7 @@ async fn body_over_the_limit_declared_by_content_length_is_refused_unread() {
         let err = describe(&memorydb::Client::new(config)).await.unwrap_err();
         assert!(matches!(err, SdkError::ResponseError(_)), "{err:?}");
         assert!(
-            err.to_string()
-                .contains("exceeds the limit of 1048576 bytes"),
+            tests::error_report(&err).contains("exceeds the limit of 1048576 bytes"),
             "{err}"
         );
         assert!(
@@ -683,8 +682,7 @@ async fn chunked_body_over_the_limit_is_cut_at_the_limit() {
         let err = describe(&memorydb::Client::new(config)).await.unwrap_err();
         assert!(matches!(err, SdkError::ResponseError(_)), "{err:?}");
         assert!(
-            err.to_string()
-                .contains("exceeds the limit of 1048576 bytes"),
+            tests::error_report(&err).contains("exceeds the limit of 1048576 bytes"),
             "{err}"
         );
         assert!(
@@ -724,7 +722,7 @@ async fn chunked_body_over_the_default_limit_fails() {
         assert!(matches!(err, SdkError::ResponseError(_)), "{err:?}");
         let limit = aws_client_runtime::config::DEFAULT_MAX_RESPONSE_BODY_BYTES;
         assert!(
-            err.to_string().contains(&format!("limit of {limit} bytes")),
+            tests::error_report(&err).contains(&format!("limit of {limit} bytes")),
             "{err}"
         );
         tokio::time::sleep(Duration::from_millis(200)).await;

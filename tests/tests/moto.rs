@@ -492,7 +492,7 @@ async fn a_wrong_secret_is_a_clean_error() {
             response.snippet
         );
         assert!(response.request_id.is_some());
-        assert!(err.to_string().contains("403"), "{err}");
+        assert!(tests::error_report(&err).contains("403"), "{err}");
 
         // An unknown access key is refused too.
         let unknown = Credentials::from_keys("AKIAUNKNOWNKEY000000", "whatever");

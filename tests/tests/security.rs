@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use aws_client_runtime::client::Handle;
-use aws_client_runtime::config::{Config, RetryConfig};
+use aws_client_runtime::config::{Config, ConfigLoader, RetryConfig};
 use aws_client_runtime::credentials::{Credentials, DefaultCredentialsChain, ProvideCredentials};
 use aws_client_runtime::sigv4::{self, SignableRequest, SigningSettings};
 use aws_client_runtime::{Env, RuleSet, SdkError, ServiceInfo};
@@ -104,7 +104,7 @@ fn credentials_errors_never_contain_secrets() {
     .resolve()
     .unwrap_err();
     assert_no_secret("environment credentials error", &show_all(&e));
-    assert!(e.to_string().contains("AWS_ACCESS_KEY_ID"), "{e}");
+    assert!(tests::error_report(&e).contains("AWS_ACCESS_KEY_ID"), "{e}");
 
     // Partial keys in a credentials file, and a malformed one after a secret.
     let dir = TempDir::new("creds-errors");
@@ -174,7 +174,7 @@ async fn service_and_transport_errors_never_contain_secrets() {
             .await
             .unwrap_err();
         assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
-        assert!(err.to_string().contains("failed to load credentials"), "{err}");
+        assert!(tests::error_report(&err).contains("failed to load credentials"), "{err}");
         assert_no_secret("credentials SdkError", &show_all(&err));
         assert_eq!(server.request_count(), 4, "nothing sent without credentials");
     })
@@ -496,7 +496,7 @@ async fn a_refused_http_endpoint_sends_nothing() {
             .await
             .unwrap_err();
         assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
-        assert!(err.to_string().contains("plain http"), "{err}");
+        assert!(tests::error_report(&err).contains("plain http"), "{err}");
         assert_eq!(server.request_count(), 0);
     })
     .await;
@@ -555,7 +555,10 @@ async fn a_hostile_region_sends_nothing_even_to_an_explicit_endpoint() {
             .await
             .unwrap_err();
         assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
-        assert!(err.to_string().contains("invalid region"), "{err}");
+        assert!(
+            tests::error_report(&err).contains("invalid region"),
+            "{err}"
+        );
         assert_eq!(server.request_count(), 0);
     })
     .await;
@@ -778,7 +781,7 @@ async fn malformed_shared_files_name_the_file_and_line() {
             .unwrap_or_else(|| panic!("case {i}: {err}"));
         assert_eq!(located.path(), bad.as_path(), "case {i}");
         assert_eq!(located.line(), Some(*line), "case {i}: {err}");
-        let shown = err.to_string();
+        let shown = tests::error_report(&err);
         let place = format!("{}:{line}:", bad.display());
         assert!(
             shown.contains(&place),
@@ -796,8 +799,22 @@ async fn malformed_shared_files_name_the_file_and_line() {
         );
         let e = client.describe_clusters().send().await.unwrap_err();
         assert!(matches!(e, SdkError::ConstructionFailure(_)), "{e:?}");
-        assert!(e.to_string().contains(&place), "case {i}: {e}");
+        assert!(tests::error_report(&e).contains(&place), "case {i}: {e}");
         assert_no_secret("profile file SdkError", &show_all(&e));
+
+        // Loading a configuration from the same files fails the same way.
+        let err = ConfigLoader::default()
+            .env(Env::from_vars([
+                ("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap()),
+                ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+            ]))
+            .try_load()
+            .await
+            .unwrap_err();
+        assert_eq!(err.path(), Some(bad.as_path()), "case {i}: {err}");
+        assert_eq!(err.line(), Some(*line), "case {i}: {err}");
+        assert!(err.to_string().contains(&place), "case {i}: {err}");
+        assert_no_secret("profile file ConfigError", &show_all(&err));
     }
 
     // A file that is not UTF-8 is named too (no line).
@@ -809,7 +826,7 @@ async fn malformed_shared_files_name_the_file_and_line() {
     let located = err.profile_file_error().expect("located");
     assert_eq!(located.path(), binary.as_path());
     assert!(
-        err.to_string().contains(&binary.display().to_string()),
+        tests::error_report(&err).contains(&binary.display().to_string()),
         "{err}"
     );
 }

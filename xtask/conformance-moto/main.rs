@@ -145,6 +145,19 @@ impl Steps {
     }
 }
 
+/// An error and its sources joined with `: `: an `SdkError` says only which kind of failure it
+/// is, the details are its sources.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -335,10 +348,10 @@ fn tag_pairs(tags: &[Tag]) -> Vec<String> {
 }
 
 /// The typed error and HTTP status of a service error; anything else is the step's failure.
-fn service_error<E: std::fmt::Display>(err: SdkError<E>) -> Result<(E, u16), String> {
+fn service_error<E: std::error::Error + 'static>(err: SdkError<E>) -> Result<(E, u16), String> {
     match err {
         SdkError::ServiceError(e) => Ok((e.err, e.status)),
-        other => Err(format!("expected a service error, got: {other}")),
+        other => Err(format!("expected a service error, got: {}", chain(&other))),
     }
 }
 
@@ -382,7 +395,7 @@ async fn run(moto: &Moto, steps: &mut Steps) {
                 .tags(tag("cluster", name))
                 .send()
                 .await
-                .map_err(|e| format!("CreateCluster: {e}"))?;
+                .map_err(|e| format!("CreateCluster: {}", chain(&e)))?;
             let cluster = out.cluster().ok_or("no Cluster in the output")?;
             if cluster.name() != Some(name) {
                 return Err(format!("Cluster.Name is {:?}", cluster.name()));
@@ -418,8 +431,8 @@ async fn run(moto: &Moto, steps: &mut Steps) {
         let mut sizes = Vec::new();
         let mut tokens = 0;
         while let Some(page) = pages.next().await {
-            let page =
-                page.map_err(|e| format!("DescribeClusters page {}: {e}", sizes.len() + 1))?;
+            let page = page
+                .map_err(|e| format!("DescribeClusters page {}: {}", sizes.len() + 1, chain(&e)))?;
             sizes.push(page.clusters().len());
             if page.next_token().is_some() {
                 tokens += 1;
@@ -435,7 +448,7 @@ async fn run(moto: &Moto, steps: &mut Steps) {
             .items()
             .try_collect()
             .await
-            .map_err(|e| format!("DescribeClusters items: {e}"))?;
+            .map_err(|e| format!("DescribeClusters items: {}", chain(&e)))?;
         let mut names: Vec<&str> = items.iter().filter_map(|c| c.name()).collect();
         names.sort_unstable();
         if names != ["alpha", "beta", "gamma"] {
@@ -466,7 +479,7 @@ async fn run(moto: &Moto, steps: &mut Steps) {
             .tags(tag("env", "test"))
             .send()
             .await
-            .map_err(|e| format!("TagResource: {e}"))?;
+            .map_err(|e| format!("TagResource: {}", chain(&e)))?;
         let pairs = tag_pairs(out.tag_list());
         for want in ["env=test", "team=storage", "project=awsjson"] {
             if !pairs.iter().any(|p| p == want) {
@@ -484,7 +497,7 @@ async fn run(moto: &Moto, steps: &mut Steps) {
             .resource_arn(&arn)
             .send()
             .await
-            .map_err(|e| format!("ListTags: {e}"))?;
+            .map_err(|e| format!("ListTags: {}", chain(&e)))?;
         let pairs = tag_pairs(out.tag_list());
         let want = [
             "cluster=alpha",
@@ -507,7 +520,7 @@ async fn run(moto: &Moto, steps: &mut Steps) {
             .tag_keys("env")
             .send()
             .await
-            .map_err(|e| format!("UntagResource: {e}"))?;
+            .map_err(|e| format!("UntagResource: {}", chain(&e)))?;
         let returned = tag_pairs(out.tag_list());
         let listed = tag_pairs(
             client
@@ -515,7 +528,7 @@ async fn run(moto: &Moto, steps: &mut Steps) {
                 .resource_arn(&arn)
                 .send()
                 .await
-                .map_err(|e| format!("ListTags after UntagResource: {e}"))?
+                .map_err(|e| format!("ListTags after UntagResource: {}", chain(&e)))?
                 .tag_list(),
         );
         let want = ["cluster=alpha", "project=awsjson", "team=storage"];
@@ -562,7 +575,7 @@ async fn run(moto: &Moto, steps: &mut Steps) {
             .cluster_name(DELETED)
             .send()
             .await
-            .map_err(|e| format!("DeleteCluster: {e}"))?;
+            .map_err(|e| format!("DeleteCluster: {}", chain(&e)))?;
         let cluster = out.cluster().ok_or("no Cluster in the output")?;
         if cluster.name() != Some(DELETED) {
             return Err(format!("returned cluster {:?}", cluster.name()));
@@ -580,7 +593,7 @@ async fn run(moto: &Moto, steps: &mut Steps) {
             .describe_clusters()
             .send()
             .await
-            .map_err(|e| format!("DescribeClusters: {e}"))?;
+            .map_err(|e| format!("DescribeClusters: {}", chain(&e)))?;
         let mut names: Vec<String> = out
             .clusters()
             .iter()
@@ -690,10 +703,11 @@ async fn run(moto: &Moto, steps: &mut Steps) {
             .and_then(BuildError::missing);
         if missing != Some("node_type") {
             return Err(format!(
-                "ConstructionFailure names {missing:?}, expected node_type: {err}"
+                "ConstructionFailure names {missing:?}, expected node_type: {}",
+                chain(&err)
             ));
         }
-        let message = err.to_string();
+        let message = chain(&err);
         if !message.contains("node_type") {
             return Err(format!("the message does not name node_type: {message}"));
         }
@@ -702,7 +716,7 @@ async fn run(moto: &Moto, steps: &mut Steps) {
                 if e.as_service_error()
                     .is_some_and(|e| e.is_cluster_not_found_fault()) => {}
             Ok(_) => return Err(format!("{name} exists in moto: the request was sent")),
-            Err(e) => return Err(format!("DescribeClusters({name}): {e}")),
+            Err(e) => return Err(format!("DescribeClusters({name}): {}", chain(&e))),
         }
         Ok(format!(
             "ConstructionFailure {message:?}; moto has no {name} (nothing was sent)"

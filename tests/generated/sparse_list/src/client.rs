@@ -16,9 +16,16 @@ impl Client {
         }
     }
     /// Creates a client configured from the environment and shared config files, as the
-    /// AWS CLI does (region, credentials, endpoint URL, retry settings).
+    /// AWS CLI does (region, credentials, endpoint URL, retry settings). A malformed
+    /// shared file or an invalid setting makes every call fail with that error; see
+    /// [`try_from_env`](Self::try_from_env).
     pub async fn from_env() -> Self {
         Self::new(crate::config::load_from_env().await)
+    }
+    /// Like [`from_env`](Self::from_env), but a malformed shared file or an invalid
+    /// setting (`AWS_MAX_ATTEMPTS=abc`...) is returned now instead of failing every call.
+    pub async fn try_from_env() -> Result<Self, crate::config::ConfigError> {
+        Ok(Self::new(crate::config::ConfigLoader::default().try_load().await?))
     }
     /// The configuration this client was made with.
     pub fn config(&self) -> &crate::Config {
