@@ -53,7 +53,7 @@ use crate::credentials::{DefaultCredentialsChain, ProvideCredentials};
 use crate::profile::{selected_profile_name, Env, Profile, ProfileFileError, ProfileSet, Property};
 use crate::region::{region_from_env, Region};
 pub use crate::retry::RetryConfig;
-use crate::transport::{HttpClient, SharedHttpClient};
+use crate::transport::{HttpClient, HyperClient, SharedHttpClient};
 
 /// Default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
@@ -274,6 +274,11 @@ impl Config {
     pub fn app_name(&self) -> Option<&str> {
         self.app_name.as_deref()
     }
+    /// The HTTP client, when one was set or the configuration was loaded; without one, each
+    /// client made from this configuration builds its own.
+    pub fn http_client(&self) -> Option<&SharedHttpClient> {
+        self.http_client.as_ref()
+    }
 
     /// What was wrong with the environment or the shared files when this configuration was
     /// loaded by [`ConfigLoader::load`] or [`load_from_env`]; every call made with it fails
@@ -406,8 +411,7 @@ impl ConfigBuilder {
         self
     }
     /// Sends requests with this HTTP client instead of a new
-    /// [`HyperClient`](crate::transport::HyperClient): another transport, or one
-    /// [`HyperClient`](crate::transport::HyperClient) (or [`SharedHttpClient`]) shared by several service
+    /// [`HyperClient`]: another transport, or one [`HyperClient`] (or [`SharedHttpClient`]) shared by several service
     /// clients so they use one connection pool and load the system certificates once. The
     /// connect timeout of [`TimeoutConfig`] is passed to it with every request.
     pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
@@ -469,6 +473,13 @@ impl ConfigLoader {
     /// Adds `app/<name>` to the user agent.
     pub fn app_name(mut self, name: impl Into<String>) -> Self {
         self.builder = self.builder.app_name(name);
+        self
+    }
+    /// Sends requests with this HTTP client (see [`ConfigBuilder::http_client`]); by default
+    /// the loaded configuration gets one new [`HyperClient`], shared by every client made
+    /// from it or its clones.
+    pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
+        self.builder = self.builder.http_client(client);
         self
     }
     /// Reads variables from this environment instead of the process's (tests).
@@ -610,6 +621,11 @@ impl ConfigLoader {
                     .and_then(|p| p.get_non_empty("endpoint_url"))
                     .map(str::to_owned),
             };
+        }
+        // One pool per loaded configuration: service clients made from it share connections
+        // and load the system certificates once.
+        if builder.inner.http_client.is_none() {
+            builder = builder.http_client(HyperClient::new());
         }
         let mut config = builder.build();
         config.load_error = error;

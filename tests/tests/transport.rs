@@ -295,3 +295,38 @@ async fn one_hyper_client_shared_by_two_clients_uses_one_connection() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn clients_made_from_one_loaded_config_share_its_pool() {
+    bounded(async {
+        let server = StubServer::start(|_| Response::json(200, FAILED_OVER).into()).await;
+        let env = aws_client_runtime::credentials::Env::from_vars([
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_ACCESS_KEY_ID", "AKIDLOADED"),
+            ("AWS_SECRET_ACCESS_KEY", "secret"),
+            ("AWS_ENDPOINT_URL", server.url().as_str()),
+        ]);
+        let home = std::env::temp_dir().join("aws-client-transport-no-such-home");
+        let config = memorydb::config::ConfigLoader::default()
+            .env(env)
+            .home_dir(home)
+            .try_load()
+            .await
+            .expect("a valid environment");
+        assert!(config.http_client().is_some());
+        let first = memorydb::Client::new(config.clone());
+        let second = memorydb::Client::new(config);
+        for client in [&first, &second] {
+            client
+                .failover_shard()
+                .cluster_name("c1")
+                .shard_name("0001")
+                .send()
+                .await
+                .unwrap();
+        }
+        assert_eq!(server.request_count(), 2);
+        assert_eq!(server.connection_count(), 1);
+    })
+    .await;
+}
