@@ -130,6 +130,26 @@ impl fmt::Display for Message {
 
 impl std::error::Error for Message {}
 
+/// A failure of a step, with what went wrong as its source (kept typed, so callers can
+/// downcast it, e.g. to a [`CredentialsError`]).
+#[derive(Debug)]
+struct Context<S> {
+    message: &'static str,
+    source: S,
+}
+
+impl<S> fmt::Display for Context<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+impl<S: std::error::Error + 'static> std::error::Error for Context<S> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
 fn construction<E>(message: impl Into<String>) -> SdkError<E> {
     SdkError::construction_failure(Message(message.into()))
 }
@@ -282,10 +302,10 @@ impl Handle {
                 // Checked before every attempt, so credentials that expire during a backoff are
                 // renewed; a provider that fails ends the call.
                 let credentials = self.credentials(provider.as_ref()).await.map_err(|e| {
-                    AttemptError::fatal(construction(format!(
-                        "failed to load credentials: {}",
-                        error_chain(&e)
-                    )))
+                    AttemptError::fatal(SdkError::construction_failure(Context {
+                        message: "failed to load credentials",
+                        source: e,
+                    }))
                 })?;
                 let ctx = AttemptContext {
                     endpoint,

@@ -778,6 +778,12 @@ async fn a_credentials_error_says_where_it_looked() {
             assert!(text.contains(needle), "`{needle}` missing from: {text}");
         }
         assert_eq!(server.request_count(), 0);
+        // The provider's error stays typed along the chain, for callers that inspect it.
+        let typed = std::iter::successors(Some(&err as &(dyn std::error::Error + 'static)), |e| {
+            e.source()
+        })
+        .find_map(|e| e.downcast_ref::<memorydb::config::CredentialsError>());
+        assert!(typed.is_some_and(|e| e.is_not_loaded()), "{text}");
 
         // A provider of the user's own that fails: its message is passed on.
         #[derive(Debug)]
