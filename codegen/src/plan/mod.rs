@@ -9,9 +9,10 @@ use serde_json::Value;
 use crate::docs::html_to_markdown;
 use crate::error::{Diagnostic, Error};
 use crate::index::{shape_name, Member, Shape, ShapeIndex, ShapeType};
-use crate::naming;
+use symbols::{SymbolTable, TypeSymbols};
 
 mod recursion;
+pub mod symbols;
 #[cfg(test)]
 mod test_model;
 
@@ -99,6 +100,15 @@ impl TypeDef {
             Self::Union(u) => &u.name,
         }
     }
+
+    /// The module (and file stem) defining it.
+    pub fn module(&self) -> &str {
+        match self {
+            Self::Struct(s) => &s.module,
+            Self::Enum(e) => &e.module,
+            Self::Union(u) => &u.module,
+        }
+    }
 }
 
 /// What a structure is used as; changes its builder's `build` and, for errors, adds the
@@ -138,6 +148,10 @@ pub struct StructDef {
     pub shape_id: String,
     /// The Rust name.
     pub name: String,
+    /// Its builder's name.
+    pub builder: String,
+    /// The module (and file stem) defining it; for inputs and outputs, the operation's.
+    pub module: String,
     /// Markdown lines.
     pub docs: Vec<String>,
     /// Fields in model order.
@@ -260,8 +274,12 @@ pub struct Field {
     pub member_name: String,
     /// Where and how it goes on the wire.
     pub binding: Binding,
-    /// Rust field name (maybe raw, like `r#type`).
+    /// Rust field name, also its accessor and builder method (maybe raw, like `r#type`).
     pub name: String,
+    /// The builders' `set_*` method.
+    pub setter: String,
+    /// The builders' `get_*` method.
+    pub getter: String,
     /// The value type (without the `Option` around optional fields).
     pub ty: RustType,
     /// Whether the field is `Option<_>`; false only for members with a modelled default.
@@ -278,6 +296,13 @@ pub struct Field {
     pub deprecated: Option<String>,
     /// Boxed to break a recursive cycle.
     pub boxed: bool,
+}
+
+impl Field {
+    /// The field name as `Debug` shows it (without a raw prefix).
+    pub fn label(&self) -> &str {
+        self.name.strip_prefix("r#").unwrap_or(&self.name)
+    }
 }
 
 /// A Rust value type.
@@ -344,6 +369,8 @@ pub struct EnumDef {
     pub shape_id: String,
     /// The Rust name.
     pub name: String,
+    /// The module (and file stem) defining it.
+    pub module: String,
     /// Markdown lines.
     pub docs: Vec<String>,
     /// The variants in model order, with their wire values.
@@ -381,6 +408,8 @@ pub struct UnionDef {
     pub shape_id: String,
     /// The Rust name.
     pub name: String,
+    /// The module (and file stem) defining it.
+    pub module: String,
     /// Markdown lines.
     pub docs: Vec<String>,
     /// Variants in model order.
@@ -400,6 +429,8 @@ pub struct UnionVariant {
     pub binding: Binding,
     /// Rust variant name.
     pub name: String,
+    /// Its `is_*` method.
+    pub is_method: String,
     /// The value; `None` for members targeting `smithy.api#Unit`.
     pub ty: Option<RustType>,
     /// Boxed to break a recursive cycle.
@@ -417,13 +448,21 @@ pub struct OperationPlan {
     pub shape_id: String,
     /// The operation's name (also the `X-Amz-Target` suffix).
     pub name: String,
-    /// Module name and client method name.
+    /// Its module in `crate::operation` (and file stem).
+    pub module: String,
+    /// The `Client` method.
     pub method: String,
+    /// The marker type the runtime drives.
+    pub marker: String,
+    /// The error enum.
+    pub error: String,
+    /// The fluent builder the client method returns.
+    pub fluent_builder: String,
     /// Markdown lines.
     pub docs: Vec<String>,
-    /// The input structure, named `<Op>Input`.
+    /// The input structure, `<Op>Input` in the operation's module.
     pub input: StructDef,
-    /// The output structure, named `<Op>Output`.
+    /// The output structure, `<Op>Output` in the operation's module.
     pub output: StructDef,
     /// The modelled errors: (variant name, error type name, docs).
     pub errors: Vec<OperationError>,
@@ -436,8 +475,10 @@ pub struct OperationPlan {
 /// A modelled error of an operation.
 #[derive(Debug, Clone)]
 pub struct OperationError {
-    /// Variant name in the operation error enum.
+    /// Variant name in the operation error enum (and in the crate-level `Error`).
     pub variant: String,
+    /// The error enum's `is_*` method for it.
+    pub is_method: String,
     /// Rust type name in `crate::types::error`.
     pub type_name: String,
     /// Wire code.
@@ -449,6 +490,8 @@ pub struct OperationError {
 /// A paginator for an operation.
 #[derive(Debug, Clone)]
 pub struct PaginatorPlan {
+    /// The paginator type.
+    pub name: String,
     /// Input field carrying the token.
     pub input_token: String,
     /// Output field carrying the next token.
@@ -464,8 +507,8 @@ pub struct PaginatorPlan {
 struct Planner<'a> {
     index: &'a ShapeIndex,
     diags: Vec<Diagnostic>,
-    /// Rust type name for each named shape in the closure.
-    names: BTreeMap<String, String>,
+    /// Every Rust name.
+    symbols: SymbolTable,
     /// Edges `(shape, member)` that need a `Box`.
     boxed: BTreeSet<(String, String)>,
     /// `@paginated` operations left without a paginator, and why.
@@ -481,7 +524,7 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
     let mut planner = Planner {
         index,
         diags: Vec::new(),
-        names: BTreeMap::new(),
+        symbols: SymbolTable::default(),
         boxed: BTreeSet::new(),
         paginator_gaps: Vec::new(),
         expanding: BTreeSet::new(),
@@ -550,19 +593,26 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
         }
     }
     let closure = index.closure(&roots);
-    let rename = &service.rename;
-    for id in closure.iter().chain(&error_ids) {
-        let shape = index.expect(id);
-        if matches!(
-            shape.ty,
-            ShapeType::Structure | ShapeType::Union | ShapeType::Enum | ShapeType::IntEnum
-        ) && shape.id != "smithy.api#Unit"
-        {
-            let base = rename.get(id).map(String::as_str).unwrap_or(shape.name());
-            planner.names.insert(id.clone(), naming::type_name(base));
-        }
-    }
-    planner.check_name_clashes(&error_ids);
+    let type_ids: BTreeSet<String> = closure
+        .iter()
+        .filter(|id| {
+            matches!(
+                index.expect(id).ty,
+                ShapeType::Structure | ShapeType::Union | ShapeType::Enum | ShapeType::IntEnum
+            ) && id.as_str() != "smithy.api#Unit"
+        })
+        .cloned()
+        .collect();
+    planner.symbols = SymbolTable::build(
+        &symbols::Request {
+            index,
+            service,
+            operations: &chosen,
+            types: &type_ids,
+            errors: &error_ids,
+        },
+        &mut planner.diags,
+    );
     let mut aggregate_ids: Vec<String> = closure.iter().cloned().collect();
     for op in &chosen {
         let s = index.expect(op);
@@ -572,23 +622,20 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
     planner.boxed = recursion::boxed_edges(index, &aggregate_ids);
 
     let mut types = Vec::new();
-    for id in &closure {
+    for id in type_ids.difference(&error_ids) {
         let shape = index.expect(id);
-        let Some(name) = planner.names.get(id).cloned() else {
+        let Some(names) = planner.symbols.type_of(id).cloned() else {
             continue;
         };
-        if error_ids.contains(id) {
-            continue;
-        }
         match shape.ty {
             ShapeType::Structure => types.push(TypeDef::Struct(planner.structure(
                 shape,
-                name,
+                names,
                 StructKind::Plain,
             ))),
-            ShapeType::Union => types.push(TypeDef::Union(planner.union(shape, name))),
+            ShapeType::Union => types.push(TypeDef::Union(planner.union(shape, names))),
             ShapeType::Enum | ShapeType::IntEnum => {
-                types.push(TypeDef::Enum(planner.enumeration(shape, name)))
+                types.push(TypeDef::Enum(planner.enumeration(shape, names)))
             }
             _ => {}
         }
@@ -597,10 +644,14 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
     let mut errors: Vec<StructDef> = error_ids
         .iter()
         .map(|id| {
-            let name = planner.names[id].clone();
+            let names = planner
+                .symbols
+                .type_of(id)
+                .cloned()
+                .expect("every error is named");
             let shape = index.expect(id);
             let info = planner.error_info(shape);
-            planner.structure(shape, name, StructKind::Error(info))
+            planner.structure(shape, names, StructKind::Error(info))
         })
         .collect();
     errors.sort_by(|a, b| a.name.cmp(&b.name));
@@ -609,7 +660,6 @@ pub fn plan(index: &ShapeIndex, options: &Options) -> Result<Plan, Error> {
         .iter()
         .map(|op| planner.operation(index.expect(op), service))
         .collect();
-    planner.check_operation_names(&operations, &types);
 
     if !planner.diags.is_empty() {
         return Err(Error::from_diagnostics(planner.diags));
@@ -777,39 +827,6 @@ impl Planner<'_> {
         }
     }
 
-    fn check_name_clashes(&mut self, error_ids: &BTreeSet<String>) {
-        let mut seen: BTreeMap<(bool, String), String> = BTreeMap::new();
-        for (id, name) in &self.names {
-            let key = (error_ids.contains(id), naming::module_name(name));
-            if let Some(other) = seen.insert(key, id.clone()) {
-                self.diags.push(Diagnostic::new(id, format!("its Rust name {name} clashes with that of {other}; rename one in the service's `rename`")));
-            }
-        }
-    }
-
-    fn check_operation_names(&mut self, operations: &[OperationPlan], types: &[TypeDef]) {
-        let mut seen = BTreeMap::new();
-        for op in operations {
-            if let Some(other) = seen.insert(op.method.clone(), op.shape_id.clone()) {
-                self.diags.push(Diagnostic::new(
-                    &op.shape_id,
-                    format!("its method name {} clashes with {other}", op.method),
-                ));
-            }
-        }
-        let type_names: BTreeSet<&str> = types.iter().map(TypeDef::name).collect();
-        for op in operations {
-            for n in [&op.input.name, &op.output.name] {
-                if type_names.contains(n.as_str()) {
-                    self.diags.push(Diagnostic::new(
-                        &op.shape_id,
-                        format!("generated type {n} clashes with a shape of the same name"),
-                    ));
-                }
-            }
-        }
-    }
-
     fn rust_type(&mut self, at: &str, target: &str) -> RustType {
         let shape = self.index.expect(target);
         match shape.ty {
@@ -872,8 +889,8 @@ impl Planner<'_> {
                 RustType::Map(Box::new(value), Sparsity::of(shape))
             }
             ShapeType::Structure | ShapeType::Union | ShapeType::Enum | ShapeType::IntEnum => {
-                match self.names.get(target) {
-                    Some(n) => RustType::Named(n.clone()),
+                match self.symbols.type_of(target) {
+                    Some(n) => RustType::Named(n.name.clone()),
                     None => {
                         self.diags.push(Diagnostic::new(
                             at,
@@ -896,23 +913,11 @@ impl Planner<'_> {
         }
     }
 
-    fn field(&mut self, owner: &Shape, m: &Member, used: &mut BTreeMap<String, String>) -> Field {
+    fn field(&mut self, owner: &Shape, m: &Member) -> Field {
         let at = format!("{}${}", owner.id, m.name);
         let target = self.index.expect(&m.target);
         let ty = self.rust_type(&at, &m.target);
-        let name = naming::field_name(&m.name);
-        for derived in [
-            naming::unraw(&name).to_string(),
-            format!("set_{}", naming::unraw(&name)),
-            format!("get_{}", naming::unraw(&name)),
-        ] {
-            if let Some(other) = used.insert(derived.clone(), m.name.clone()) {
-                self.diags.push(Diagnostic::new(
-                    &at,
-                    format!("its Rust name `{derived}` clashes with that of member {other}"),
-                ));
-            }
-        }
+        let names = self.symbols.member(&owner.id, &m.name).clone();
         let default = m
             .traits
             .get("smithy.api#default")
@@ -946,7 +951,9 @@ impl Planner<'_> {
         Field {
             member_name: m.name.clone(),
             binding,
-            name,
+            name: names.field,
+            setter: names.setter,
+            getter: names.getter,
             boxed: self.boxed.contains(&(owner.id.clone(), m.name.clone())),
             ty,
             optional,
@@ -986,16 +993,13 @@ impl Planner<'_> {
         }
     }
 
-    fn structure(&mut self, shape: &Shape, name: String, kind: StructKind) -> StructDef {
-        let mut used = BTreeMap::new();
-        let fields = shape
-            .members
-            .iter()
-            .map(|m| self.field(shape, m, &mut used))
-            .collect();
+    fn structure(&mut self, shape: &Shape, names: TypeSymbols, kind: StructKind) -> StructDef {
+        let fields = shape.members.iter().map(|m| self.field(shape, m)).collect();
         StructDef {
             shape_id: shape.id.clone(),
-            name,
+            name: names.name,
+            builder: names.builder,
+            module: names.module,
             docs: docs_of(&shape.traits),
             fields,
             deprecated: deprecation(&shape.traits),
@@ -1003,18 +1007,11 @@ impl Planner<'_> {
         }
     }
 
-    fn union(&mut self, shape: &Shape, name: String) -> UnionDef {
-        let mut seen = BTreeMap::new();
+    fn union(&mut self, shape: &Shape, names: TypeSymbols) -> UnionDef {
         let mut variants = Vec::new();
         for m in &shape.members {
             let at = format!("{}${}", shape.id, m.name);
-            let vname = naming::variant_name(&m.name);
-            if let Some(other) = seen.insert(vname.clone(), m.name.clone()) {
-                self.diags.push(Diagnostic::new(
-                    &at,
-                    format!("its variant name {vname} clashes with that of member {other}"),
-                ));
-            }
+            let vnames = self.symbols.variant(&shape.id, &m.name).clone();
             let ty = (m.target != "smithy.api#Unit").then(|| self.rust_type(&at, &m.target));
             let binding = self.json_binding(&at, m, ty.as_ref().unwrap_or(&RustType::Document));
             if let Binding::JsonBody {
@@ -1034,7 +1031,8 @@ impl Planner<'_> {
             variants.push(UnionVariant {
                 member_name: m.name.clone(),
                 binding,
-                name: vname,
+                name: vnames.name,
+                is_method: vnames.is_method,
                 ty,
                 boxed: self.boxed.contains(&(shape.id.clone(), m.name.clone())),
                 docs: docs_of(&m.traits),
@@ -1047,7 +1045,8 @@ impl Planner<'_> {
         }
         UnionDef {
             shape_id: shape.id.clone(),
-            name,
+            name: names.name,
+            module: names.module,
             docs: docs_of(&shape.traits),
             variants,
             deprecated: deprecation(&shape.traits),
@@ -1055,15 +1054,14 @@ impl Planner<'_> {
         }
     }
 
-    fn enumeration(&mut self, shape: &Shape, name: String) -> EnumDef {
+    fn enumeration(&mut self, shape: &Shape, names: TypeSymbols) -> EnumDef {
         let int = shape.ty == ShapeType::IntEnum;
-        let mut seen_names = BTreeMap::new();
         let mut seen_values = BTreeMap::new();
         let mut strings = Vec::new();
         let mut ints = Vec::new();
         for m in &shape.members {
             let at = format!("{}${}", shape.id, m.name);
-            let vname = naming::variant_name(&m.name);
+            let vname = self.symbols.variant(&shape.id, &m.name).name.clone();
             let shown = match (int, m.traits.get("smithy.api#enumValue")) {
                 (false, Some(Value::String(s))) => s.clone(),
                 (false, None) => m.name.clone(),
@@ -1107,12 +1105,6 @@ impl Planner<'_> {
                     deprecated: deprecation(&m.traits),
                 });
             }
-            if let Some(other) = seen_names.insert(vname.clone(), m.name.clone()) {
-                self.diags.push(Diagnostic::new(
-                    &at,
-                    format!("its variant name {vname} clashes with that of member {other}"),
-                ));
-            }
             if let Some(other) = seen_values.insert(shown.clone(), m.name.clone()) {
                 let shown = if int { shown } else { format!("{shown:?}") };
                 self.diags.push(Diagnostic::new(
@@ -1123,7 +1115,8 @@ impl Planner<'_> {
         }
         EnumDef {
             shape_id: shape.id.clone(),
-            name,
+            name: names.name,
+            module: names.module,
             docs: docs_of(&shape.traits),
             values: if int {
                 EnumValues::Int(ints)
@@ -1160,7 +1153,7 @@ impl Planner<'_> {
         &mut self,
         op: &Shape,
         target: Option<&String>,
-        name: String,
+        names: TypeSymbols,
         kind: StructKind,
     ) -> StructDef {
         let what = match kind {
@@ -1169,7 +1162,7 @@ impl Planner<'_> {
         };
         match target.filter(|t| t.as_str() != "smithy.api#Unit") {
             Some(t) => {
-                let mut s = self.structure(self.index.expect(t), name, kind);
+                let mut s = self.structure(self.index.expect(t), names, kind);
                 if s.docs.is_empty() {
                     s.docs = vec![format!("{what} of {}.", op.name())];
                 }
@@ -1177,7 +1170,9 @@ impl Planner<'_> {
             }
             None => StructDef {
                 shape_id: "smithy.api#Unit".into(),
-                name,
+                name: names.name,
+                builder: names.builder,
+                module: names.module,
                 docs: vec![format!("{what} of {} (it has no members).", op.name())],
                 fields: Vec::new(),
                 deprecated: None,
@@ -1187,11 +1182,11 @@ impl Planner<'_> {
     }
 
     fn operation(&mut self, op: &Shape, service: &Shape) -> OperationPlan {
-        let type_base = naming::type_name(op.name());
+        let names = self.symbols.operation(&op.id).clone();
         let input = self.io_struct(
             op,
             op.input.as_ref(),
-            format!("{type_base}Input"),
+            names.input.clone(),
             StructKind::Input {
                 operation: op.name().to_string(),
             },
@@ -1199,7 +1194,7 @@ impl Planner<'_> {
         let output = self.io_struct(
             op,
             op.output.as_ref(),
-            format!("{type_base}Output"),
+            names.output.clone(),
             StructKind::Output {
                 operation: op.name().to_string(),
             },
@@ -1212,21 +1207,26 @@ impl Planner<'_> {
             }
             let shape = self.index.expect(e);
             // An error that is not a structure has no type; `plan` already reported it.
-            let Some(type_name) = self.names.get(e).cloned() else {
+            let (Some(error), Some(ty)) = (self.symbols.error(e), self.symbols.type_of(e)) else {
                 continue;
             };
             errors.push(OperationError {
-                variant: type_name.clone(),
-                type_name,
+                variant: error.name.clone(),
+                is_method: error.is_method.clone(),
+                type_name: ty.name.clone(),
                 code: shape.name().to_string(),
                 docs: docs_of(&shape.traits),
             });
         }
-        let paginator = self.paginator(op, service, &input, &output);
+        let paginator = self.paginator(op, service, &names.paginator, &input, &output);
         OperationPlan {
             shape_id: op.id.clone(),
             name: op.name().to_string(),
-            method: naming::module_name(op.name()),
+            module: names.module,
+            method: names.method,
+            marker: names.marker,
+            error: names.error,
+            fluent_builder: names.fluent_builder,
             docs: docs_of(&op.traits),
             input,
             output,
@@ -1240,6 +1240,7 @@ impl Planner<'_> {
         &mut self,
         op: &Shape,
         service: &Shape,
+        name: &str,
         input: &StructDef,
         output: &StructDef,
     ) -> Option<PaginatorPlan> {
@@ -1302,6 +1303,7 @@ impl Planner<'_> {
             return None;
         }
         Some(PaginatorPlan {
+            name: name.to_string(),
             input_token: in_tok.name,
             output_token: out_tok.name,
             string_token: in_tok.ty == RustType::String,
