@@ -252,12 +252,13 @@ impl SymbolTable {
         );
         let mut builders = Scope::default();
         let mut error_builders = Scope::default();
-        for (ids, scope, builders, what) in [
-            (req.types, &mut types, &mut builders, "types"),
-            (req.errors, &mut errors, &mut error_builders, "errors"),
+        for (ids, scope, builders, is_error) in [
+            (req.types, &mut types, &mut builders, false),
+            (req.errors, &mut errors, &mut error_builders, true),
         ] {
             for id in ids {
-                if what == "types" && req.errors.contains(id) {
+                // An error structure is a type of `crate::types::error` only.
+                if !is_error && req.errors.contains(id) {
                     continue;
                 }
                 let shape = req.index.expect(id);
@@ -280,7 +281,7 @@ impl SymbolTable {
                         ));
                     }
                 }
-                if what == "errors" {
+                if is_error {
                     table.errors.insert(
                         id.clone(),
                         VariantSymbols {
@@ -324,20 +325,36 @@ impl SymbolTable {
                     format!("its method name {method} clashes with that of {other}"),
                 ));
             }
-            // The operation's own module holds only names made from the marker, so they are
-            // distinct; the marker only has to avoid names used unqualified there.
-            let marker = avoid(
-                &Scope::with_generated(RESERVED_TYPE_NAMES.iter().copied()),
-                type_base(op.name()),
-                "Shape",
-                false,
-            );
+            // The marker avoids the names used unqualified in the operation's module; the rest
+            // of that module's names are made from the marker.
+            let mut scope = Scope::with_generated(RESERVED_TYPE_NAMES.iter().copied());
+            let marker = avoid(&scope, type_base(op.name()), "Shape", false);
             let io = |suffix: &str| TypeSymbols {
                 name: format!("{marker}{suffix}"),
                 module: module.clone(),
                 builder: format!("{marker}{suffix}Builder"),
             };
             let (input, output) = (io("Input"), io("Output"));
+            let error = format!("{marker}Error");
+            let fluent_builder = format!("{marker}FluentBuilder");
+            let paginator = format!("{marker}Paginator");
+            for name in [
+                &marker,
+                &input.name,
+                &input.builder,
+                &output.name,
+                &output.builder,
+                &error,
+                &fluent_builder,
+                &paginator,
+            ] {
+                if let Some(other) = scope.claim(name, op_id) {
+                    diags.push(Diagnostic::new(
+                        op_id,
+                        format!("its generated type {name} clashes with {other}"),
+                    ));
+                }
+            }
             for io_shape in op.input.iter().chain(&op.output) {
                 let shape = req.index.expect(io_shape);
                 if shape.ty == ShapeType::Structure {
@@ -347,9 +364,9 @@ impl SymbolTable {
             table.operations.insert(
                 op_id.clone(),
                 OperationSymbols {
-                    error: format!("{marker}Error"),
-                    fluent_builder: format!("{marker}FluentBuilder"),
-                    paginator: format!("{marker}Paginator"),
+                    error,
+                    fluent_builder,
+                    paginator,
                     input,
                     output,
                     marker,
