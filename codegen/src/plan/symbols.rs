@@ -355,11 +355,9 @@ impl SymbolTable {
                     ));
                 }
             }
+            // Whatever the target's type, its members become the input's or output's fields.
             for io_shape in op.input.iter().chain(&op.output) {
-                let shape = req.index.expect(io_shape);
-                if shape.ty == ShapeType::Structure {
-                    table.members_of(shape, diags);
-                }
+                table.members_of(req.index.expect(io_shape), diags);
             }
             table.operations.insert(
                 op_id.clone(),
@@ -617,6 +615,14 @@ mod tests {
             ("config", "config_operation", "ConfigShape")
         );
         assert_eq!(config.input.name, "ConfigShapeInput");
+    }
+
+    #[test]
+    fn an_input_that_is_not_a_structure_still_has_named_fields() {
+        let mut m = base();
+        m["shapes"]["ex#OpInput"]["type"] = json!("union");
+        let plan = plan_of(&m).expect("plans");
+        assert_eq!(plan.operations[0].input.fields[0].setter, "set_name");
     }
 
     #[test]
