@@ -1,6 +1,6 @@
-//! Rust names for Smithy names: case conversion with acronym fixes, keyword escaping and
-//! avoidance of names the generated code already uses. The wire name is never changed here;
-//! emitters keep it for serde.
+//! Case conversion of Smithy names into Rust identifiers: acronym fixes and keyword escaping.
+//! Which name each item gets, clear of the names the generated code uses itself, is decided
+//! by the symbol pass (`plan::symbols`); the wire name is never changed.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -15,44 +15,6 @@ const RAW_KEYWORDS: &[&str] = &[
 
 /// Keywords that cannot be raw identifiers; they get a trailing underscore.
 const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
-
-/// Type names the generated code refers to unqualified; shapes with these names are renamed.
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option",
-    "Some",
-    "None",
-    "Result",
-    "Ok",
-    "Err",
-    "String",
-    "Vec",
-    "Box",
-    "HashMap",
-    "Default",
-    "Clone",
-    "Copy",
-    "Debug",
-    "Send",
-    "Sync",
-    "Sized",
-    "Into",
-    "From",
-    "Iterator",
-    "ToString",
-    "PartialEq",
-    "Eq",
-    "Hash",
-    "Client",
-    "Config",
-    "Error",
-    "Self",
-    "Operation",
-    "SdkError",
-    "BuildError",
-    "ErrorMetadata",
-    "Unhandled",
-    "Handle",
-];
 
 /// Lowercases a plural acronym's `s` so case conversion keeps it with its acronym:
 /// `ACLsUpdateStatus` -> `AclsUpdateStatus`, `IDs` -> `Ids`.
@@ -136,52 +98,6 @@ pub fn upper_camel(name: &str) -> String {
     escape_keyword(s)
 }
 
-/// Name of a generated type for a shape name, avoiding names the generated code uses itself.
-pub fn type_name(shape_name: &str) -> String {
-    let name = upper_camel(shape_name);
-    if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
-        format!("{name}Shape")
-    } else {
-        name
-    }
-}
-
-/// Name of an enum variant; `Unknown` is taken by the variant for unrecognised values.
-pub fn variant_name(member_name: &str) -> String {
-    let name = upper_camel(member_name);
-    if name == "Unknown" {
-        "UnknownValue".into()
-    } else {
-        name
-    }
-}
-
-/// Methods generated next to member accessors and setters; members with these names get a
-/// `_value` suffix.
-const RESERVED_METHODS: &[&str] = &[
-    "build",
-    "builder",
-    "send",
-    "as_input",
-    "into_paginator",
-    "meta",
-    "new",
-    "clone",
-    "as_ref",
-    "borrow",
-    "deref",
-];
-
-/// Name of a struct field, clear of the methods generated beside it (`build`, `send`, ...).
-pub fn field_name(member_name: &str) -> String {
-    let name = snake(member_name);
-    if RESERVED_METHODS.contains(&name.as_str()) {
-        format!("{name}_value")
-    } else {
-        name
-    }
-}
-
 /// The identifier without a raw prefix, for composing names like `set_type`.
 pub fn unraw(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
@@ -223,12 +139,7 @@ mod tests {
         assert_eq!(snake("type"), "r#type");
         assert_eq!(snake("Self"), "self_");
         assert_eq!(snake("Match"), "r#match");
-        assert_eq!(field_name("Build"), "build_value");
-        assert_eq!(field_name("New"), "new_value");
         assert_eq!(upper_camel("Self"), "Self_");
-        assert_eq!(type_name("String"), "StringShape");
-        assert_eq!(type_name("Client"), "ClientShape");
-        assert_eq!(variant_name("UNKNOWN"), "UnknownValue");
         assert_eq!(upper_camel("2xlarge"), "V2xlarge");
         assert_eq!(snake("2Fast"), "_2fast");
         assert_eq!(upper_camel("a-b.c"), "ABC");

@@ -313,3 +313,36 @@ fn memorydb_output_tolerates_unknowns_and_nulls() {
     );
     assert_eq!(AzStatus::values(), &["singleaz", "multiaz"]);
 }
+
+#[test]
+fn names_meeting_generated_ones_are_resolved_and_keep_their_wire_names() {
+    use fixture_name_clash::operation::test_connection::{
+        TestConnectionInput, TestConnectionOutput,
+    };
+    use fixture_name_clash::types::{self, BuildersShape, Kind, Pick};
+    // The operation's synthetic input holds the model shape of the same name.
+    let input = TestConnectionInput::builder()
+        .connection_name("c")
+        .test_connection_input(
+            types::TestConnectionInput::builder()
+                .connection_type("JDBC")
+                .builders(BuildersShape::builder().count(2).build())
+                .build(),
+        )
+        .build()
+        .expect("builds");
+    assert_eq!(
+        serde_json::to_value(&input).expect("serializes"),
+        json!({"ConnectionName": "c", "TestConnectionInput": {"ConnectionType": "JDBC", "Builders": {"Count": 2}}})
+    );
+    let out: TestConnectionOutput = parse(json!({"Result": {
+        "Name": "n", "SetName": "s", "Build": true, "Kind": "UNKNOWN", "Pick": {"Unknown": "u"}}}));
+    let result = out.result().expect("result");
+    assert_eq!(
+        (result.name(), result.set_name_value(), result.build_value()),
+        (Some("n"), Some("s"), Some(true))
+    );
+    assert_eq!(result.kind(), Some(&Kind::UnknownValue));
+    assert_eq!(result.pick(), Some(&Pick::UnknownValue("u".into())));
+    let _: fn(&fixture_name_clash::Client) -> _ = fixture_name_clash::Client::config_operation;
+}

@@ -1,7 +1,7 @@
 //! Token helpers shared by the emitters.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::plan::{Binding, Field, RustType, Sparsity, TimestampFormat};
 
@@ -74,7 +74,7 @@ pub fn ty(t: &RustType) -> TokenStream {
             }
         }
         RustType::Named(name) => {
-            let name = format_ident!("{}", name);
+            let name = ident(name);
             quote! { crate::types::#name }
         }
     }

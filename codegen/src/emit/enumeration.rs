@@ -1,9 +1,9 @@
 //! String enums and intEnums: known variants plus `Unknown` keeping the raw value.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::common::{deprecated_attr, docs_or};
+use super::common::{deprecated_attr, docs_or, ident};
 use crate::plan::{EnumDef, EnumValues, EnumVariant};
 
 /// The enum and its conversions.
@@ -15,11 +15,11 @@ pub fn emit(e: &EnumDef) -> TokenStream {
 }
 
 fn emit_str(e: &EnumDef, variants: &[EnumVariant<String>]) -> TokenStream {
-    let name = format_ident!("{}", e.name);
+    let name = ident(&e.name);
     let docs = docs_or(&e.docs, &format!("The `{}` enum.", e.shape_id));
     let deprecated = deprecated_attr(&e.deprecated);
     let variant_tokens = variants.iter().map(|v| {
-        let vname = format_ident!("{}", v.name);
+        let vname = ident(&v.name);
         let value = &v.value;
         let vdocs = if v.docs.is_empty() {
             docs_or(&[], &format!("`{value}`"))
@@ -30,10 +30,7 @@ fn emit_str(e: &EnumDef, variants: &[EnumVariant<String>]) -> TokenStream {
         quote! { #vdocs #dep #vname, }
     });
     let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
-    let vnames: Vec<_> = variants
-        .iter()
-        .map(|v| format_ident!("{}", v.name))
-        .collect();
+    let vnames: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let unknown_doc = format!(
         " A value this version of the client does not know; [`{}::as_str`] returns it unchanged.",
         e.name
@@ -107,12 +104,12 @@ fn emit_str(e: &EnumDef, variants: &[EnumVariant<String>]) -> TokenStream {
 }
 
 fn emit_int(e: &EnumDef, variants: &[EnumVariant<i32>]) -> TokenStream {
-    let name = format_ident!("{}", e.name);
+    let name = ident(&e.name);
     let docs = docs_or(&e.docs, &format!("The `{}` intEnum.", e.shape_id));
     let deprecated = deprecated_attr(&e.deprecated);
     let values: Vec<i32> = variants.iter().map(|v| v.value).collect();
     let variant_tokens = variants.iter().map(|v| {
-        let vname = format_ident!("{}", v.name);
+        let vname = ident(&v.name);
         let value = v.value;
         let vdocs = if v.docs.is_empty() {
             docs_or(&[], &format!("`{value}`"))
@@ -122,10 +119,7 @@ fn emit_int(e: &EnumDef, variants: &[EnumVariant<i32>]) -> TokenStream {
         let dep = deprecated_attr(&v.deprecated);
         quote! { #vdocs #dep #vname, }
     });
-    let vnames: Vec<_> = variants
-        .iter()
-        .map(|v| format_ident!("{}", v.name))
-        .collect();
+    let vnames: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     quote! {
         #docs
         #deprecated

@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 
-use crate::naming::module_name;
 use crate::plan::{Plan, TypeDef};
 
 /// Every Rust file of the crate, keyed by path relative to the crate root.
@@ -24,12 +23,12 @@ pub fn emit(plan: &Plan) -> Result<BTreeMap<String, TokenStream>, String> {
     files.insert("src/error.rs".to_string(), service::error_rs(plan));
     files.insert("src/service.rs".to_string(), service::service_rs(plan)?);
 
-    let names: Vec<&str> = plan.types.iter().map(TypeDef::name).collect();
-    let structs = service::struct_names(&plan.types);
+    let types: Vec<(&str, &str)> = plan.types.iter().map(|t| (t.name(), t.module())).collect();
+    let structs = service::struct_builders(&plan.types);
     files.insert(
         "src/types/mod.rs".to_string(),
         service::types_mod_rs(
-            &names,
+            &types,
             &structs,
             " Structures, unions and enums of the service's data.",
             true,
@@ -42,23 +41,32 @@ pub fn emit(plan: &Plan) -> Result<BTreeMap<String, TokenStream>, String> {
             TypeDef::Union(u) => union::emit(u),
         };
         files.insert(
-            format!("src/types/{}.rs", module_name(t.name())),
+            format!("src/types/{}.rs", t.module()),
             with_module_doc(t.name(), tokens),
         );
     }
-    let error_names: Vec<&str> = plan.errors.iter().map(|e| e.name.as_str()).collect();
+    let error_types: Vec<(&str, &str)> = plan
+        .errors
+        .iter()
+        .map(|e| (e.name.as_str(), e.module.as_str()))
+        .collect();
+    let error_builders: Vec<(&str, &str)> = plan
+        .errors
+        .iter()
+        .map(|e| (e.module.as_str(), e.builder.as_str()))
+        .collect();
     files.insert(
         "src/types/error/mod.rs".to_string(),
         service::types_mod_rs(
-            &error_names,
-            &error_names,
+            &error_types,
+            &error_builders,
             " The service's modelled errors.",
             false,
         ),
     );
     for e in &plan.errors {
         files.insert(
-            format!("src/types/error/{}.rs", module_name(&e.name)),
+            format!("src/types/error/{}.rs", e.module),
             with_module_doc(&e.name, structure::emit(e)),
         );
     }
@@ -70,7 +78,7 @@ pub fn emit(plan: &Plan) -> Result<BTreeMap<String, TokenStream>, String> {
         let doc = format!(" The `{}` operation.", op.name);
         let body = operation::emit(op);
         files.insert(
-            format!("src/operation/{}.rs", op.method),
+            format!("src/operation/{}.rs", op.module),
             quote::quote! { #![doc = #doc] #body },
         );
     }

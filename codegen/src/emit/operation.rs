@@ -2,21 +2,20 @@
 //! (with builders), its error enum, the fluent builder behind `client.<op>()`, and a paginator.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::common::{deprecated_attr, doc_attrs, docs_or, ident, ty};
 use super::structure;
-use crate::naming::{module_name, unraw};
 use crate::plan::{OperationPlan, PaginatorPlan, RustType, Sparsity};
 
 /// The whole `operation/<name>.rs` file.
 pub fn emit(op: &OperationPlan) -> TokenStream {
-    let marker = format_ident!("{}", crate::naming::type_name(&op.name));
-    let input = format_ident!("{}", op.input.name);
-    let output = format_ident!("{}", op.output.name);
-    let error = format_ident!("{}Error", marker);
-    let fluent = format_ident!("{}FluentBuilder", marker);
-    let input_builder = format_ident!("{}Builder", op.input.name);
+    let marker = ident(&op.marker);
+    let input = ident(&op.input.name);
+    let output = ident(&op.output.name);
+    let error = ident(&op.error);
+    let fluent = ident(&op.fluent_builder);
+    let input_builder = ident(&op.input.builder);
     let wire_name = &op.name;
     let op_docs = docs_or(&op.docs, &format!("The `{}` operation.", op.name));
     let deprecated = deprecated_attr(&op.deprecated);
@@ -25,14 +24,14 @@ pub fn emit(op: &OperationPlan) -> TokenStream {
     let output_tokens = structure::emit(&op.output);
 
     let error_arms = op.errors.iter().map(|e| {
-        let variant = format_ident!("{}", e.variant);
-        let tyname = format_ident!("{}", e.type_name);
+        let variant = ident(&e.variant);
+        let tyname = ident(&e.type_name);
         let code = &e.code;
         quote! { Some(#code) => #error::#variant(crate::types::error::#tyname::from_response(meta, body)), }
     });
     let retryable_arms = op.errors.iter().map(|e| {
-        let variant = format_ident!("{}", e.variant);
-        let tyname = format_ident!("{}", e.type_name);
+        let variant = ident(&e.variant);
+        let tyname = ident(&e.type_name);
         quote! { #error::#variant(_) => crate::types::error::#tyname::RETRYABLE, }
     });
     let error_enum = emit_error_enum(op, &error);
@@ -153,19 +152,15 @@ fn emit_error_enum(op: &OperationPlan, error: &proc_macro2::Ident) -> TokenStrea
         op.name
     );
     let variants = op.errors.iter().map(|e| {
-        let variant = format_ident!("{}", e.variant);
-        let tyname = format_ident!("{}", e.type_name);
+        let variant = ident(&e.variant);
+        let tyname = ident(&e.type_name);
         let docs = docs_or(&e.docs, &format!("The `{}` error.", e.code));
         quote! { #docs #variant(crate::types::error::#tyname), }
     });
-    let vnames: Vec<_> = op
-        .errors
-        .iter()
-        .map(|e| format_ident!("{}", e.variant))
-        .collect();
+    let vnames: Vec<_> = op.errors.iter().map(|e| ident(&e.variant)).collect();
     let is_fns = op.errors.iter().map(|e| {
-        let variant = format_ident!("{}", e.variant);
-        let is = format_ident!("is_{}", module_name(&e.variant));
+        let variant = ident(&e.variant);
+        let is = ident(&e.is_method);
         let doc = format!(" Whether this is [`{}::{}`].", error, e.variant);
         quote! {
             #[doc = #doc]
@@ -248,9 +243,8 @@ fn emit_error_enum(op: &OperationPlan, error: &proc_macro2::Ident) -> TokenStrea
 
 fn fluent_setter(f: &crate::plan::Field) -> TokenStream {
     let fname = ident(&f.name);
-    let bare = unraw(&f.name);
-    let set = format_ident!("set_{}", bare);
-    let get = format_ident!("get_{}", bare);
+    let set = ident(&f.setter);
+    let get = ident(&f.getter);
     let docs = docs_or(&f.docs, &format!("The `{}` member.", f.member_name));
     let dep = deprecated_attr(&f.deprecated);
     let inner = ty(&f.ty);
@@ -318,10 +312,10 @@ fn emit_paginator(
     marker: &proc_macro2::Ident,
     fluent: &proc_macro2::Ident,
 ) -> TokenStream {
-    let paginator = format_ident!("{}Paginator", marker);
-    let input_builder = format_ident!("{}Builder", op.input.name);
-    let output = format_ident!("{}", op.output.name);
-    let error = format_ident!("{}Error", marker);
+    let paginator = ident(&p.name);
+    let input_builder = ident(&op.input.builder);
+    let output = ident(&op.output.name);
+    let error = ident(&op.error);
     let in_tok = ident(&p.input_token);
     let out_tok = ident(&p.output_token);
     let doc = format!(

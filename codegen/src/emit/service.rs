@@ -2,10 +2,9 @@
 //! `service.rs` and the module indexes.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::common::{doc_attrs, docs_or};
-use crate::naming::{module_name, type_name};
+use super::common::{doc_attrs, docs_or, ident};
 use crate::plan::{Plan, TypeDef};
 
 /// `src/lib.rs`.
@@ -57,12 +56,12 @@ pub fn client_rs(plan: &Plan) -> TokenStream {
         " A client for {title}. Cheap to clone; clones share connections and configuration."
     );
     let methods = plan.operations.iter().map(|op| {
-        let method = format_ident!("{}", op.method);
-        let module = format_ident!("{}", op.method);
-        let fluent = format_ident!("{}FluentBuilder", type_name(&op.name));
+        let method = ident(&op.method);
+        let module = ident(&op.module);
+        let fluent = ident(&op.fluent_builder);
         let docs = docs_or(&op.docs, &format!("Calls the `{}` operation.", op.name));
         let deprecated = super::common::deprecated_attr(&op.deprecated);
-        let hint = doc_attrs(&[String::new(), format!("Set the input with the builder's methods, then call `send()`; see [`crate::operation::{}`].", op.method)]);
+        let hint = doc_attrs(&[String::new(), format!("Set the input with the builder's methods, then call `send()`; see [`crate::operation::{}`].", op.module)]);
         quote! {
             #docs
             #hint
@@ -142,21 +141,17 @@ pub fn primitives_rs() -> TokenStream {
 /// `src/error.rs`: the runtime's error model plus one enum over every modelled error.
 pub fn error_rs(plan: &Plan) -> TokenStream {
     let variants = plan.errors.iter().map(|e| {
-        let name = format_ident!("{}", e.name);
+        let name = ident(&e.name);
         let docs = docs_or(&e.docs, &format!("The `{}` error.", e.shape_id));
         quote! { #docs #name(crate::types::error::#name), }
     });
-    let names: Vec<_> = plan
-        .errors
-        .iter()
-        .map(|e| format_ident!("{}", e.name))
-        .collect();
+    let names: Vec<_> = plan.errors.iter().map(|e| ident(&e.name)).collect();
     let from_ops = plan.operations.iter().map(|op| {
-        let module = format_ident!("{}", op.method);
-        let op_error = format_ident!("{}Error", type_name(&op.name));
+        let module = ident(&op.module);
+        let op_error = ident(&op.error);
         let arms = op.errors.iter().map(|e| {
-            let v = format_ident!("{}", e.variant);
-            let t = format_ident!("{}", e.type_name);
+            let v = ident(&e.variant);
+            let t = ident(&e.variant);
             quote! { crate::operation::#module::#op_error::#v(e) => Error::#t(e), }
         });
         quote! {
@@ -264,26 +259,18 @@ pub fn service_rs(plan: &Plan) -> Result<TokenStream, String> {
     })
 }
 
-/// `src/types/mod.rs` and `src/types/error/mod.rs`.
+/// `src/types/mod.rs` and `src/types/error/mod.rs`, from (type, module) pairs and the
+/// structures' (module, builder) pairs.
 pub fn types_mod_rs(
-    types: &[&str],
-    structs: &[&str],
+    types: &[(&str, &str)],
+    structs: &[(&str, &str)],
     doc: &str,
     with_error_mod: bool,
 ) -> TokenStream {
-    let mods: Vec<_> = types
-        .iter()
-        .map(|t| format_ident!("{}", module_name(t)))
-        .collect();
-    let names: Vec<_> = types.iter().map(|t| format_ident!("{}", t)).collect();
-    let struct_mods: Vec<_> = structs
-        .iter()
-        .map(|t| format_ident!("{}", module_name(t)))
-        .collect();
-    let builders: Vec<_> = structs
-        .iter()
-        .map(|t| format_ident!("{}Builder", t))
-        .collect();
+    let mods: Vec<_> = types.iter().map(|(_, m)| ident(m)).collect();
+    let names: Vec<_> = types.iter().map(|(t, _)| ident(t)).collect();
+    let struct_mods: Vec<_> = structs.iter().map(|(m, _)| ident(m)).collect();
+    let builders: Vec<_> = structs.iter().map(|(_, b)| ident(b)).collect();
     let error_mod = with_error_mod.then(|| quote! { pub mod error; });
     quote! {
         #![doc = #doc]
@@ -300,19 +287,21 @@ pub fn types_mod_rs(
     }
 }
 
-/// Names of the types that get builders (structures only).
-pub fn struct_names(types: &[TypeDef]) -> Vec<&str> {
+/// (module, builder) of the types that get builders (structures only).
+pub fn struct_builders(types: &[TypeDef]) -> Vec<(&str, &str)> {
     types
         .iter()
-        .filter(|t| matches!(t, TypeDef::Struct(_)))
-        .map(TypeDef::name)
+        .filter_map(|t| match t {
+            TypeDef::Struct(s) => Some((s.module.as_str(), s.builder.as_str())),
+            _ => None,
+        })
         .collect()
 }
 
 /// `src/operation/mod.rs`.
 pub fn operation_mod_rs(plan: &Plan) -> TokenStream {
     let mods = plan.operations.iter().map(|op| {
-        let m = format_ident!("{}", op.method);
+        let m = ident(&op.module);
         let docs = docs_or(&op.docs, &format!("The `{}` operation.", op.name));
         quote! { #docs pub mod #m; }
     });

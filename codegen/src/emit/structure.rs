@@ -1,10 +1,9 @@
 //! Structures: the struct, its accessors, its builder, and for errors the error impls.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::common::{deprecated_attr, docs_or, field_ty, ident, serde_field_attrs, ty, REDACTED};
-use crate::naming::unraw;
 use crate::plan::{ErrorInfo, Field, RustType, Sparsity, StructDef, StructKind};
 
 /// Wire names whose member holds an error's message.
@@ -18,8 +17,8 @@ fn message_field(s: &StructDef) -> Option<&Field> {
 
 /// The struct, accessors, builder and (for errors) error trait impls.
 pub fn emit(s: &StructDef) -> TokenStream {
-    let name = format_ident!("{}", s.name);
-    let builder = format_ident!("{}Builder", s.name);
+    let name = ident(&s.name);
+    let builder = ident(&s.builder);
     let error = s.kind.error();
     let is_error = error.is_some();
     let docs = docs_or(&s.docs, &format!("The `{}` structure.", s.shape_id));
@@ -141,7 +140,7 @@ fn debug_impl(name: &proc_macro2::Ident, s: &StructDef, is_error: bool) -> Token
     let label = name.to_string();
     let entries = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
-        let shown = unraw(&f.name);
+        let shown = f.label();
         if f.sensitive {
             quote! { .field(#shown, &#REDACTED) }
         } else {
@@ -224,7 +223,7 @@ fn error_impls(info: &ErrorInfo, name: &proc_macro2::Ident, message: Option<&str
 }
 
 fn emit_builder(s: &StructDef, builder: &proc_macro2::Ident, sensitive: bool) -> TokenStream {
-    let name = format_ident!("{}", s.name);
+    let name = ident(&s.name);
     let is_error = s.kind.error().is_some();
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
@@ -261,7 +260,7 @@ fn emit_builder(s: &StructDef, builder: &proc_macro2::Ident, sensitive: bool) ->
             let shape = &s.name;
             let checks = s.fields.iter().filter(|f| f.required && f.optional).map(|f| {
             let fname = ident(&f.name);
-            let shown = unraw(&f.name);
+            let shown = f.label();
             quote! {
                 if self.#fname.is_none() {
                     return Err(::aws_client_runtime::BuildError::missing_field(#shape, #shown));
@@ -323,9 +322,8 @@ fn builder_field_ty(f: &Field) -> TokenStream {
 /// `x(..)`, `set_x(..)` and `get_x()` for one member.
 pub fn setters(f: &Field) -> TokenStream {
     let fname = ident(&f.name);
-    let bare = unraw(&f.name);
-    let set = format_ident!("set_{}", bare);
-    let get = format_ident!("get_{}", bare);
+    let set = ident(&f.setter);
+    let get = ident(&f.getter);
     let docs = docs_or(&f.docs, &format!("The `{}` member.", f.member_name));
     let dep = deprecated_attr(&f.deprecated);
     let inner = ty(&f.ty);

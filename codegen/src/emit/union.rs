@@ -2,19 +2,19 @@
 //! wire, `__type` ignored.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::common::{deprecated_attr, docs_or, ty, REDACTED};
+use super::common::{deprecated_attr, docs_or, ident, ty, REDACTED};
 use crate::plan::UnionDef;
 
 /// The enum and its serde impls.
 pub fn emit(u: &UnionDef) -> TokenStream {
-    let name = format_ident!("{}", u.name);
+    let name = ident(&u.name);
     let label = u.name.clone();
     let docs = docs_or(&u.docs, &format!("The `{}` union.", u.shape_id));
     let deprecated = deprecated_attr(&u.deprecated);
     let variants = u.variants.iter().map(|v| {
-        let vname = format_ident!("{}", v.name);
+        let vname = ident(&v.name);
         let vdocs = docs_or(&v.docs, &format!("The `{}` member.", v.member_name));
         let dep = deprecated_attr(&v.deprecated);
         match &v.ty {
@@ -31,8 +31,8 @@ pub fn emit(u: &UnionDef) -> TokenStream {
         }
     });
     let is_methods = u.variants.iter().map(|v| {
-        let vname = format_ident!("{}", v.name);
-        let is = format_ident!("is_{}", crate::naming::module_name(&v.name));
+        let vname = ident(&v.name);
+        let is = ident(&v.is_method);
         let doc = format!(" Whether this is [`{}::{}`].", u.name, v.name);
         let pattern = if v.ty.is_some() {
             quote! { Self::#vname(_) }
@@ -47,7 +47,7 @@ pub fn emit(u: &UnionDef) -> TokenStream {
         }
     });
     let ser_arms = u.variants.iter().map(|v| {
-        let vname = format_ident!("{}", v.name);
+        let vname = ident(&v.name);
         let wire = v.binding.wire_name();
         if v.ty.is_some() {
             quote! { Self::#vname(value) => map.serialize_entry(#wire, value)?, }
@@ -56,7 +56,7 @@ pub fn emit(u: &UnionDef) -> TokenStream {
         }
     });
     let de_arms = u.variants.iter().map(|v| {
-        let vname = format_ident!("{}", v.name);
+        let vname = ident(&v.name);
         let wire = v.binding.wire_name();
         if v.ty.is_some() {
             quote! { #wire => Self::#vname(serde_json::from_value(value).map_err(serde::de::Error::custom)?), }

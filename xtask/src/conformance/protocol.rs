@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use aws_client_codegen::index::ShapeIndex;
-use aws_client_codegen::naming::{module_name, type_name, unraw};
+use aws_client_codegen::naming::module_name;
 use aws_client_codegen::plan::{
     self, EnumValues, OperationPlan, Plan, RustType, Sparsity, StructDef, TypeDef,
 };
@@ -399,8 +399,8 @@ impl Ctx<'_> {
                     .ok_or_else(|| format!("input member {key} is not in the model"))?;
                 let _ = write!(
                     call,
-                    "\n            .set_{}(Some({}))",
-                    unraw(&field.name),
+                    "\n            .{}(Some({}))",
+                    field.setter,
                     self.expr(&field.ty, value)?
                 );
             }
@@ -471,7 +471,7 @@ impl Ctx<'_> {
         }
         let mut out = format!("        let server = server({reply}).await;\n");
         out += &self.client_call(&json!({}), "server.url()")?;
-        let op_mod = format!("{}::operation::{}", self.krate, self.op.method);
+        let op_mod = format!("{}::operation::{}", self.krate, self.op.module);
         if case.get("errorCode").is_some() || case.get("error").is_some() {
             let code = case["errorCode"]
                 .as_str()
@@ -517,8 +517,8 @@ impl Ctx<'_> {
             )?;
             let _ = writeln!(
                 out,
-                "        match &error {{\n            {op_mod}::{}Error::{}(e) => {{\n                let error = e;\n                let expected = {expected};\n                assert!(same(error, &expected), \"got {{error:?}}, expected {{expected:?}}\");\n            }}\n            other => panic!(\"expected {}, got {{other:?}}\"),\n        }}",
-                type_name(&self.op.name),
+                "        match &error {{\n            {op_mod}::{}::{}(e) => {{\n                let error = e;\n                let expected = {expected};\n                assert!(same(error, &expected), \"got {{error:?}}, expected {{expected:?}}\");\n            }}\n            other => panic!(\"expected {}, got {{other:?}}\"),\n        }}",
+                self.op.error,
                 target.variant,
                 target.variant
             );
@@ -559,12 +559,7 @@ impl Ctx<'_> {
                 .iter()
                 .find(|f| f.member_name == *key)
                 .ok_or_else(|| format!("member {key} is not in {}", def.name))?;
-            let _ = write!(
-                out,
-                ".set_{}(Some({}))",
-                unraw(&field.name),
-                self.expr(&field.ty, v)?
-            );
+            let _ = write!(out, ".{}(Some({}))", field.setter, self.expr(&field.ty, v)?);
         }
         if let Some(meta) = meta {
             let _ = write!(out, ".meta({meta})");
