@@ -57,17 +57,19 @@ impl std::fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::ApiCallRateForCustomerExceededFault(e) => Some(e),
-            Error::ClusterNotFoundFault(e) => Some(e),
-            Error::InvalidClusterStateFault(e) => Some(e),
-            Error::InvalidKmsKeyFault(e) => Some(e),
-            Error::InvalidParameterCombinationException(e) => Some(e),
-            Error::InvalidParameterValueException(e) => Some(e),
-            Error::ServiceLinkedRoleNotFoundFault(e) => Some(e),
-            Error::ShardNotFoundFault(e) => Some(e),
-            Error::TestFailoverNotAvailableFault(e) => Some(e),
-            Error::Unhandled(e) => Some(e),
-            Error::Other(e) => Some(e.as_ref()),
+            Error::ApiCallRateForCustomerExceededFault(e) => std::error::Error::source(e),
+            Error::ClusterNotFoundFault(e) => std::error::Error::source(e),
+            Error::InvalidClusterStateFault(e) => std::error::Error::source(e),
+            Error::InvalidKmsKeyFault(e) => std::error::Error::source(e),
+            Error::InvalidParameterCombinationException(e) => {
+                std::error::Error::source(e)
+            }
+            Error::InvalidParameterValueException(e) => std::error::Error::source(e),
+            Error::ServiceLinkedRoleNotFoundFault(e) => std::error::Error::source(e),
+            Error::ShardNotFoundFault(e) => std::error::Error::source(e),
+            Error::TestFailoverNotAvailableFault(e) => std::error::Error::source(e),
+            Error::Unhandled(e) => std::error::Error::source(e),
+            Error::Other(e) => e.source(),
         }
     }
 }

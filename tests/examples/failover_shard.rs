@@ -356,19 +356,13 @@ fn report<E>(
         }
         _ => field(stderr, "kind:", Some("other")),
     }
-    // The message above only says which kind of failure it was; the details are its sources.
-    // A source that reads like its parent is a transparent wrapper (the operation's error
-    // enum around one fault) and is printed once. Bounded: error chains are short, and this
-    // stops after 8 links regardless.
-    let mut shown = err.to_string();
+    // The message above only says which kind of failure it was; the details are its sources,
+    // each of which says its own part once. Bounded: error chains are short, and this stops
+    // after 8 links regardless.
     let mut source = std::error::Error::source(err);
     for _ in 0..8 {
         let Some(s) = source else { break };
-        let text = s.to_string();
-        if text != shown {
-            let _ = writeln!(stderr, "  caused by: {text}");
-            shown = text;
-        }
+        let _ = writeln!(stderr, "  caused by: {s}");
         source = s.source();
     }
 }

@@ -325,6 +325,21 @@ async fn check_fault(code: &str, is_variant: IsVariant, via_header: bool) {
         .send()
         .await
         .expect_err("a fault");
+    // Each level of the chain says its own part: the fault's message appears once, through
+    // the operation's error enum and through the crate-level error alike.
+    let report = tests::error_report(&err);
+    assert_eq!(report.matches(&message).count(), 1, "{report}");
+    let crate_level = memorydb::Error::from(
+        client(&server.url())
+            .failover_shard()
+            .cluster_name("c")
+            .shard_name("0001")
+            .send()
+            .await
+            .expect_err("a fault"),
+    );
+    let report = tests::error_report(&crate_level);
+    assert_eq!(report.matches(&message).count(), 1, "{report}");
     assert_eq!(err.raw_status(), Some(400), "{code}");
     assert_eq!(err.code(), Some(code));
     assert_eq!(err.request_id(), Some(request_id.as_str()));
@@ -341,8 +356,8 @@ async fn check_fault(code: &str, is_variant: IsVariant, via_header: bool) {
     assert_eq!(fault.to_string(), format!("{code}: {message}"));
     assert_eq!(
         server.request_count(),
-        1,
-        "{code}: a modelled fault is not retried"
+        2,
+        "{code}: a modelled fault is not retried (two calls, one request each)"
     );
 }
 

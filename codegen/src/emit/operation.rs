@@ -224,11 +224,13 @@ fn emit_error_enum(op: &OperationPlan, error: &proc_macro2::Ident) -> TokenStrea
             }
         }
 
+        // Transparent: each variant displays as its inner error, so the source is the inner
+        // error's source, and a report walking the chain prints every message once.
         impl std::error::Error for #error {
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
                 match self {
-                    #( Self::#vnames(e) => Some(e), )*
-                    Self::Unhandled(e) => Some(e),
+                    #( Self::#vnames(e) => std::error::Error::source(e), )*
+                    Self::Unhandled(e) => std::error::Error::source(e),
                 }
             }
         }

@@ -201,12 +201,14 @@ pub fn error_rs(plan: &Plan) -> TokenStream {
             }
         }
 
+        // Transparent: each variant displays as its inner error, so the source is the inner
+        // error's source, and a report walking the chain prints every message once.
         impl std::error::Error for Error {
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
                 match self {
-                    #( Error::#names(e) => Some(e), )*
-                    Error::Unhandled(e) => Some(e),
-                    Error::Other(e) => Some(e.as_ref()),
+                    #( Error::#names(e) => std::error::Error::source(e), )*
+                    Error::Unhandled(e) => std::error::Error::source(e),
+                    Error::Other(e) => e.source(),
                 }
             }
         }

@@ -367,11 +367,11 @@ impl std::fmt::Display for DescribeClustersError {
 impl std::error::Error for DescribeClustersError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::ClusterNotFoundFault(e) => Some(e),
-            Self::InvalidParameterCombinationException(e) => Some(e),
-            Self::InvalidParameterValueException(e) => Some(e),
-            Self::ServiceLinkedRoleNotFoundFault(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+            Self::ClusterNotFoundFault(e) => std::error::Error::source(e),
+            Self::InvalidParameterCombinationException(e) => std::error::Error::source(e),
+            Self::InvalidParameterValueException(e) => std::error::Error::source(e),
+            Self::ServiceLinkedRoleNotFoundFault(e) => std::error::Error::source(e),
+            Self::Unhandled(e) => std::error::Error::source(e),
         }
     }
 }

@@ -376,15 +376,15 @@ impl std::fmt::Display for FailoverShardError {
 impl std::error::Error for FailoverShardError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::ApiCallRateForCustomerExceededFault(e) => Some(e),
-            Self::ClusterNotFoundFault(e) => Some(e),
-            Self::InvalidClusterStateFault(e) => Some(e),
-            Self::InvalidKmsKeyFault(e) => Some(e),
-            Self::InvalidParameterCombinationException(e) => Some(e),
-            Self::InvalidParameterValueException(e) => Some(e),
-            Self::ShardNotFoundFault(e) => Some(e),
-            Self::TestFailoverNotAvailableFault(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+            Self::ApiCallRateForCustomerExceededFault(e) => std::error::Error::source(e),
+            Self::ClusterNotFoundFault(e) => std::error::Error::source(e),
+            Self::InvalidClusterStateFault(e) => std::error::Error::source(e),
+            Self::InvalidKmsKeyFault(e) => std::error::Error::source(e),
+            Self::InvalidParameterCombinationException(e) => std::error::Error::source(e),
+            Self::InvalidParameterValueException(e) => std::error::Error::source(e),
+            Self::ShardNotFoundFault(e) => std::error::Error::source(e),
+            Self::TestFailoverNotAvailableFault(e) => std::error::Error::source(e),
+            Self::Unhandled(e) => std::error::Error::source(e),
         }
     }
 }

@@ -33,11 +33,11 @@ impl std::fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Broken(e) => Some(e),
-            Error::NotFound(e) => Some(e),
-            Error::Throttled(e) => Some(e),
-            Error::Unhandled(e) => Some(e),
-            Error::Other(e) => Some(e.as_ref()),
+            Error::Broken(e) => std::error::Error::source(e),
+            Error::NotFound(e) => std::error::Error::source(e),
+            Error::Throttled(e) => std::error::Error::source(e),
+            Error::Unhandled(e) => std::error::Error::source(e),
+            Error::Other(e) => e.source(),
         }
     }
 }

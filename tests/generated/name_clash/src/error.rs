@@ -27,9 +27,9 @@ impl std::fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::TestConnectionError(e) => Some(e),
-            Error::Unhandled(e) => Some(e),
-            Error::Other(e) => Some(e.as_ref()),
+            Error::TestConnectionError(e) => std::error::Error::source(e),
+            Error::Unhandled(e) => std::error::Error::source(e),
+            Error::Other(e) => e.source(),
         }
     }
 }

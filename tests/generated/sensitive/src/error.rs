@@ -24,8 +24,8 @@ impl std::fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Unhandled(e) => Some(e),
-            Error::Other(e) => Some(e.as_ref()),
+            Error::Unhandled(e) => std::error::Error::source(e),
+            Error::Other(e) => e.source(),
         }
     }
 }

@@ -192,10 +192,10 @@ impl std::fmt::Display for OpError {
 impl std::error::Error for OpError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::NotFound(e) => Some(e),
-            Self::Throttled(e) => Some(e),
-            Self::Broken(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+            Self::NotFound(e) => std::error::Error::source(e),
+            Self::Throttled(e) => std::error::Error::source(e),
+            Self::Broken(e) => std::error::Error::source(e),
+            Self::Unhandled(e) => std::error::Error::source(e),
         }
     }
 }

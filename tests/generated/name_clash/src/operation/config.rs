@@ -126,7 +126,7 @@ impl std::fmt::Display for ConfigShapeError {
 impl std::error::Error for ConfigShapeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Unhandled(e) => Some(e),
+            Self::Unhandled(e) => std::error::Error::source(e),
         }
     }
 }

@@ -242,8 +242,8 @@ impl std::fmt::Display for TestConnectionError {
 impl std::error::Error for TestConnectionError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::TestConnectionError(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
+            Self::TestConnectionError(e) => std::error::Error::source(e),
+            Self::Unhandled(e) => std::error::Error::source(e),
         }
     }
 }

@@ -224,7 +224,7 @@ impl std::fmt::Display for OpError {
 impl std::error::Error for OpError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Unhandled(e) => Some(e),
+            Self::Unhandled(e) => std::error::Error::source(e),
         }
     }
 }
