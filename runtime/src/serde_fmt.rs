@@ -3,59 +3,247 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::primitives::DateTime;
+use crate::primitives::{DateTime, DateTimeParseError};
 
-/// `Option<DateTime>` as an RFC 3339 string (`timestampFormat: date-time`).
-pub mod date_time {
-    use super::*;
+/// A text format for timestamps, chosen by `timestampFormat`.
+pub trait TextFormat {
+    /// The format's name, for errors.
+    const NAME: &'static str;
+    /// The timestamp as text; `None` when the format cannot show it.
+    fn write(t: &DateTime) -> Option<String>;
+    /// Reads the text.
+    fn read(text: &str) -> Result<DateTime, DateTimeParseError>;
+}
 
-    /// Writes the timestamp as RFC 3339.
-    pub fn serialize<S: Serializer>(value: &Option<DateTime>, s: S) -> Result<S::Ok, S::Error> {
-        match value {
-            None => s.serialize_none(),
-            Some(v) => match v.to_rfc3339() {
-                Some(text) => s.serialize_str(&text),
-                None => Err(serde::ser::Error::custom(
-                    "timestamp outside RFC 3339 range",
-                )),
-            },
-        }
+/// RFC 3339 (`timestampFormat: date-time`).
+#[derive(Debug, Clone, Copy)]
+pub struct Rfc3339;
+
+impl TextFormat for Rfc3339 {
+    const NAME: &'static str = "RFC 3339";
+    fn write(t: &DateTime) -> Option<String> {
+        t.to_rfc3339()
     }
-
-    /// Reads an RFC 3339 string; `null` reads as absent.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime>, D::Error> {
-        Option::<String>::deserialize(d)?
-            .map(|t| DateTime::parse_rfc3339(&t).map_err(de::Error::custom))
-            .transpose()
+    fn read(text: &str) -> Result<DateTime, DateTimeParseError> {
+        DateTime::parse_rfc3339(text)
     }
 }
 
-/// `Option<DateTime>` as an IMF-fixdate string (`timestampFormat: http-date`).
+/// IMF-fixdate (`timestampFormat: http-date`).
+#[derive(Debug, Clone, Copy)]
+pub struct HttpDate;
+
+impl TextFormat for HttpDate {
+    const NAME: &'static str = "HTTP date";
+    fn write(t: &DateTime) -> Option<String> {
+        t.to_http_date()
+    }
+    fn read(text: &str) -> Result<DateTime, DateTimeParseError> {
+        DateTime::parse_http_date(text)
+    }
+}
+
+/// One timestamp in the text format `F`, so that collections of them can use serde's own
+/// list, map and `null` handling.
+struct Text<F>(DateTime, PhantomData<F>);
+
+impl<F> Text<F> {
+    fn new(t: DateTime) -> Self {
+        Self(t, PhantomData)
+    }
+}
+
+impl<F: TextFormat> Serialize for Text<F> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match F::write(&self.0) {
+            Some(text) => s.serialize_str(&text),
+            None => Err(serde::ser::Error::custom(format_args!(
+                "timestamp outside {} range",
+                F::NAME
+            ))),
+        }
+    }
+}
+
+impl<'de, F: TextFormat> Deserialize<'de> for Text<F> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TextVisitor<F>(PhantomData<F>);
+
+        impl<F: TextFormat> Visitor<'_> for TextVisitor<F> {
+            type Value = Text<F>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "a timestamp as an {} string", F::NAME)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                F::read(v).map(Text::new).map_err(E::custom)
+            }
+        }
+
+        d.deserialize_str(TextVisitor(PhantomData))
+    }
+}
+
+/// A field whose timestamps travel as text: one optional timestamp, or a list or map of them,
+/// dense or sparse, optional or with a default. Dense collections drop the `null`s a service may
+/// send; a `null` in place of a field with a default reads as empty.
+pub trait Timestamps: Sized {
+    /// Writes the timestamps in the format `F`.
+    fn serialize_as<F: TextFormat, S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error>;
+    /// Reads the timestamps in the format `F`.
+    fn deserialize_as<'de, F: TextFormat, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+}
+
+impl Timestamps for Option<DateTime> {
+    fn serialize_as<F: TextFormat, S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.map(Text::<F>::new).serialize(s)
+    }
+    fn deserialize_as<'de, F: TextFormat, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Option::<Text<F>>::deserialize(d)?.map(|t| t.0))
+    }
+}
+
+/// The collections of timestamps a field can hold, with or without an `Option` around them.
+pub trait TimestampCollection: Sized {
+    /// Writes the collection in the format `F`.
+    fn serialize_items<F: TextFormat, S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error>;
+    /// Reads the collection in the format `F`; `null` reads as absent.
+    fn deserialize_items<'de, F: TextFormat, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Self>, D::Error>;
+}
+
+impl TimestampCollection for Vec<DateTime> {
+    fn serialize_items<F: TextFormat, S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter().map(|t| Text::<F>::new(*t)))
+    }
+    fn deserialize_items<'de, F: TextFormat, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Self>, D::Error> {
+        Ok(dense_list::<Text<F>, D>(d)?.map(|items| items.into_iter().map(|t| t.0).collect()))
+    }
+}
+
+impl TimestampCollection for Vec<Option<DateTime>> {
+    fn serialize_items<F: TextFormat, S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter().map(|t| t.map(Text::<F>::new)))
+    }
+    fn deserialize_items<'de, F: TextFormat, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Self>, D::Error> {
+        Ok(Option::<Vec<Option<Text<F>>>>::deserialize(d)?
+            .map(|items| items.into_iter().map(|t| t.map(|t| t.0)).collect()))
+    }
+}
+
+impl TimestampCollection for HashMap<String, DateTime> {
+    fn serialize_items<F: TextFormat, S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter().map(|(k, t)| (k, Text::<F>::new(*t))))
+    }
+    fn deserialize_items<'de, F: TextFormat, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Self>, D::Error> {
+        Ok(dense_map::<Text<F>, D>(d)?
+            .map(|items| items.into_iter().map(|(k, t)| (k, t.0)).collect()))
+    }
+}
+
+impl TimestampCollection for HashMap<String, Option<DateTime>> {
+    fn serialize_items<F: TextFormat, S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter().map(|(k, t)| (k, t.map(Text::<F>::new))))
+    }
+    fn deserialize_items<'de, F: TextFormat, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Self>, D::Error> {
+        Ok(
+            Option::<HashMap<String, Option<Text<F>>>>::deserialize(d)?.map(|items| {
+                items
+                    .into_iter()
+                    .map(|(k, t)| (k, t.map(|t| t.0)))
+                    .collect()
+            }),
+        )
+    }
+}
+
+/// A collection written through [`TimestampCollection`], for `serialize_some`.
+struct Items<'a, F, T>(&'a T, PhantomData<F>);
+
+impl<F: TextFormat, T: TimestampCollection> Serialize for Items<'_, F, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_items::<F, S>(s)
+    }
+}
+
+/// An optional collection: absent when `null`.
+impl<T: TimestampCollection> Timestamps for Option<T> {
+    fn serialize_as<F: TextFormat, S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            None => s.serialize_none(),
+            Some(items) => s.serialize_some(&Items::<F, T>(items, PhantomData)),
+        }
+    }
+    fn deserialize_as<'de, F: TextFormat, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::deserialize_items::<F, D>(d)
+    }
+}
+
+/// A collection with a modelled default (empty): `null` reads as empty.
+macro_rules! defaulted_collection {
+    ($($ty:ty),*) => {$(
+        impl Timestamps for $ty {
+            fn serialize_as<F: TextFormat, S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                self.serialize_items::<F, S>(s)
+            }
+            fn deserialize_as<'de, F: TextFormat, D: Deserializer<'de>>(
+                d: D,
+            ) -> Result<Self, D::Error> {
+                Ok(Self::deserialize_items::<F, D>(d)?.unwrap_or_default())
+            }
+        }
+    )*};
+}
+
+defaulted_collection!(
+    Vec<DateTime>,
+    Vec<Option<DateTime>>,
+    HashMap<String, DateTime>,
+    HashMap<String, Option<DateTime>>
+);
+
+/// Timestamps as RFC 3339 strings (`timestampFormat: date-time`): an `Option<DateTime>`, or a
+/// list or map of them (see [`Timestamps`]).
+pub mod date_time {
+    use super::*;
+
+    /// Writes the timestamps as RFC 3339.
+    pub fn serialize<T: Timestamps, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+        value.serialize_as::<Rfc3339, S>(s)
+    }
+
+    /// Reads RFC 3339 strings; `null` reads as absent (or empty, for a field with a default).
+    pub fn deserialize<'de, T: Timestamps, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+        T::deserialize_as::<Rfc3339, D>(d)
+    }
+}
+
+/// Timestamps as IMF-fixdate strings (`timestampFormat: http-date`): an `Option<DateTime>`, or
+/// a list or map of them (see [`Timestamps`]).
 pub mod http_date {
     use super::*;
 
-    /// Writes the timestamp as an HTTP date.
-    pub fn serialize<S: Serializer>(value: &Option<DateTime>, s: S) -> Result<S::Ok, S::Error> {
-        match value {
-            None => s.serialize_none(),
-            Some(v) => match v.to_http_date() {
-                Some(text) => s.serialize_str(&text),
-                None => Err(serde::ser::Error::custom(
-                    "timestamp outside HTTP date range",
-                )),
-            },
-        }
+    /// Writes the timestamps as HTTP dates.
+    pub fn serialize<T: Timestamps, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+        value.serialize_as::<HttpDate, S>(s)
     }
 
-    /// Reads an HTTP date string; `null` reads as absent.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime>, D::Error> {
-        Option::<String>::deserialize(d)?
-            .map(|t| DateTime::parse_http_date(&t).map_err(de::Error::custom))
-            .transpose()
+    /// Reads HTTP date strings; `null` reads as absent (or empty, for a field with a default).
+    pub fn deserialize<'de, T: Timestamps, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+        T::deserialize_as::<HttpDate, D>(d)
     }
 }
 
@@ -268,5 +456,44 @@ pub fn union_member<'de, D: Deserializer<'de>>(
         (Some((a, _)), Some((b, _))) => Err(de::Error::custom(format!(
             "union {union} has more than one member set ({a}, {b})"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize, Deserialize, Debug, PartialEq)]
+    struct Stamps {
+        #[serde(default, with = "date_time")]
+        list: Option<Vec<DateTime>>,
+        #[serde(default, with = "http_date")]
+        map: HashMap<String, Option<DateTime>>,
+    }
+
+    #[test]
+    fn a_timestamp_the_format_cannot_show_fails_the_whole_collection() {
+        // The first instant of year 10000: past RFC 3339's four-digit years.
+        let late = DateTime::from_secs(253_402_300_800);
+        let stamps = Stamps {
+            list: Some(vec![DateTime::from_secs(0), late]),
+            map: HashMap::new(),
+        };
+        let err = serde_json::to_string(&stamps).expect_err("year 10000 has no RFC 3339 form");
+        assert!(err.to_string().contains("outside RFC 3339 range"), "{err}");
+    }
+
+    #[test]
+    fn parse_errors_name_the_expected_format() {
+        let err = serde_json::from_str::<Stamps>(r#"{"map": {"a": 1}}"#).expect_err("a number");
+        assert!(err.to_string().contains("HTTP date"), "{err}");
+        let read: Stamps = serde_json::from_str(r#"{"list": null, "map": null}"#).expect("nulls");
+        assert_eq!(
+            read,
+            Stamps {
+                list: None,
+                map: HashMap::new()
+            }
+        );
     }
 }

@@ -193,6 +193,102 @@ fn timestamps_in_each_format() {
 }
 
 #[test]
+fn timestamp_lists_and_maps_use_their_members_format_both_ways() {
+    use fixture_timestamp_collections::operation::op::{OpInput, OpOutput};
+    use fixture_timestamp_collections::primitives::DateTime;
+    // 2024-01-02T03:04:05Z and the same day at 06:07:08.
+    let first = DateTime::from_secs(1_704_164_645);
+    let second = DateTime::from_secs(1_704_175_628);
+    let wire = json!({
+        "IsoList": ["2024-01-02T03:04:05Z", "2024-01-02T06:07:08Z"],
+        "IsoMap": {"a": "2024-01-02T03:04:05Z"},
+        "HttpList": ["Tue, 02 Jan 2024 03:04:05 GMT"],
+        "SparseIsoList": ["2024-01-02T03:04:05Z", null],
+        "SparseHttpMap": {"a": "Tue, 02 Jan 2024 06:07:08 GMT", "b": null},
+        "EpochList": [1704164645],
+        "Defaulted": ["2024-01-02T06:07:08Z"]
+    });
+    let out: OpOutput = parse(wire.clone());
+    assert_eq!(out.iso_list(), &[first, second]);
+    assert_eq!(out.iso_map().and_then(|m| m.get("a")), Some(&first));
+    assert_eq!(out.http_list(), &[first]);
+    assert_eq!(out.sparse_iso_list(), &[Some(first), None]);
+    let sparse = out.sparse_http_map().expect("sparse map");
+    assert_eq!(
+        (sparse.get("a"), sparse.get("b")),
+        (Some(&Some(second)), Some(&None))
+    );
+    assert_eq!(out.epoch_list(), &[first]);
+    assert_eq!(out.defaulted(), &[second]);
+
+    let input = OpInput::builder()
+        .iso_list(first)
+        .iso_list(second)
+        .iso_map("a", first)
+        .http_list(first)
+        .sparse_iso_list(Some(first))
+        .sparse_iso_list(None)
+        .sparse_http_map("a", Some(second))
+        .sparse_http_map("b", None)
+        .epoch_list(first)
+        .defaulted(second)
+        .build()
+        .expect("builds");
+    assert_eq!(serde_json::to_value(&input).expect("serializes"), wire);
+    // The output type writes the same wire form it reads.
+    assert_eq!(serde_json::to_value(&out).expect("serializes"), wire);
+}
+
+#[test]
+fn timestamp_lists_and_maps_keep_dense_and_null_handling() {
+    use fixture_timestamp_collections::operation::op::{OpInput, OpOutput};
+    use fixture_timestamp_collections::primitives::DateTime;
+    let first = DateTime::from_secs(1_704_164_645);
+    // Dense collections drop the nulls a service may send; a null default reads as empty.
+    let out: OpOutput = parse(json!({
+        "IsoList": [null, "2024-01-02T03:04:05Z"],
+        "IsoMap": {"a": null, "b": "2024-01-02T03:04:05Z"},
+        "HttpList": null,
+        "Defaulted": null
+    }));
+    assert_eq!(out.iso_list(), &[first]);
+    assert_eq!(
+        out.iso_map().map(|m| m.keys().cloned().collect::<Vec<_>>()),
+        Some(vec!["b".to_string()])
+    );
+    assert_eq!(out.http_list, None);
+    assert_eq!(out.sparse_iso_list, None);
+    assert!(out.defaulted().is_empty());
+    // Absent optional collections are not written; an empty default is.
+    let input = OpInput::builder().build().expect("builds");
+    assert_eq!(
+        serde_json::to_value(&input).expect("serializes"),
+        json!({"Defaulted": []})
+    );
+}
+
+#[test]
+fn timestamp_lists_and_maps_reject_values_in_another_format() {
+    use fixture_timestamp_collections::operation::op::OpOutput;
+    for bad in [
+        json!({"IsoList": ["Tue, 02 Jan 2024 03:04:05 GMT"]}),
+        json!({"IsoList": [1704164645]}),
+        json!({"IsoMap": {"a": "yesterday"}}),
+        json!({"HttpList": ["2024-01-02T03:04:05Z"]}),
+        json!({"SparseIsoList": [null, "2024-13-02T03:04:05Z"]}),
+        json!({"SparseHttpMap": {"a": 5}}),
+        json!({"Defaulted": ["soon"]}),
+        json!({"IsoList": "2024-01-02T03:04:05Z"}),
+    ] {
+        let shown = bad.to_string();
+        assert!(
+            serde_json::from_value::<OpOutput>(bad).is_err(),
+            "{shown} should be rejected"
+        );
+    }
+}
+
+#[test]
 fn sensitive_members_are_redacted_in_debug() {
     use fixture_sensitive::operation::op::OpInput;
     use fixture_sensitive::types::Creds;

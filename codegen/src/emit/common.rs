@@ -102,10 +102,15 @@ pub fn serde_field_attrs(f: &Field) -> TokenStream {
         timestamp_format,
     } = &f.binding;
     let fmt = |m: &str| format!("::aws_client_runtime::serde_fmt::{m}");
+    // Timestamps in text, alone or as the items of a list or map: the helpers cover both.
+    let text_format = match timestamp_format {
+        Some(TimestampFormat::DateTime) => Some("date_time"),
+        Some(TimestampFormat::HttpDate) => Some("http_date"),
+        Some(TimestampFormat::EpochSeconds) | None => None,
+    };
     if f.optional {
-        let with = match (&f.ty, timestamp_format) {
-            (_, Some(TimestampFormat::DateTime)) => Some(("with", fmt("date_time"))),
-            (_, Some(TimestampFormat::HttpDate)) => Some(("with", fmt("http_date"))),
+        let with = match (&f.ty, text_format) {
+            (_, Some(m)) => Some(("with", fmt(m))),
             (RustType::F32 | RustType::F64, _) => Some(("with", fmt("float_opt"))),
             (RustType::List(_, Sparsity::Dense), _) => {
                 Some(("deserialize_with", fmt("dense_list")))
@@ -124,6 +129,10 @@ pub fn serde_field_attrs(f: &Field) -> TokenStream {
                 quote! { #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")] }
             }
         }
+    } else if let Some(m) = text_format {
+        // A list or map with a modelled (empty) default: the helper reads `null` as empty.
+        let path = fmt(m);
+        quote! { #[serde(rename = #wire, default, with = #path)] }
     } else if f.ty.is_float() {
         let path = fmt("float");
         quote! { #[serde(rename = #wire, default, with = #path)] }

@@ -200,7 +200,8 @@ pub enum Binding {
     JsonBody {
         /// The key.
         wire_name: String,
-        /// For timestamps, the format on the wire; `None` for other types.
+        /// For timestamps, and for lists and maps whose items are timestamps, the format of
+        /// the timestamps on the wire; `None` for other types.
         timestamp_format: Option<TimestampFormat>,
     },
 }

@@ -138,19 +138,7 @@ impl Planner<'_> {
             ShapeType::Double => RustType::F64,
             ShapeType::BigInteger => RustType::I128,
             ShapeType::BigDecimal => RustType::F64,
-            ShapeType::Timestamp => {
-                if let Some(f) = shape
-                    .traits
-                    .str("smithy.api#timestampFormat")
-                    .filter(|f| *f != "epoch-seconds")
-                {
-                    // Only direct members can carry another format (through serde attributes).
-                    if at.contains("$member") || at.contains("$value") {
-                        self.diags.push(Diagnostic::new(at, format!("timestamps in lists or maps with timestampFormat {f} are not supported")));
-                    }
-                }
-                RustType::DateTime
-            }
+            ShapeType::Timestamp => RustType::DateTime,
             ShapeType::Document => RustType::Document,
             ShapeType::List | ShapeType::Map if self.expanding.contains(target) => {
                 self.diags.push(Diagnostic::new(
@@ -263,31 +251,98 @@ impl Planner<'_> {
         }
     }
 
-    /// The member's place in the JSON body, with its timestamp format (the member's trait, else
-    /// the target's, else epoch seconds).
+    /// The member's place in the JSON body, with the format of the timestamps it holds: its
+    /// own, or for a list or map of timestamps that of the list's or map's member.
     fn json_binding(&mut self, at: &str, m: &Member, ty: &RustType) -> Binding {
-        let timestamp_format = (*ty == RustType::DateTime).then(|| {
-            let named = m.traits.str("smithy.api#timestampFormat").or_else(|| {
-                self.index
-                    .expect(&m.target)
-                    .traits
-                    .str("smithy.api#timestampFormat")
-            });
-            match named {
-                None => TimestampFormat::EpochSeconds,
-                Some(f) => TimestampFormat::parse(f).unwrap_or_else(|| {
-                    self.diags.push(Diagnostic::new(
-                        at,
-                        format!("unknown timestampFormat {f:?}"),
-                    ));
-                    TimestampFormat::EpochSeconds
-                }),
+        let timestamp_format = match ty {
+            RustType::DateTime => Some(self.timestamp_format(at, m)),
+            RustType::List(item, _) | RustType::Map(item, _) if **item == RustType::DateTime => {
+                self.element(&m.target)
+                    .map(|(id, element)| self.timestamp_format(&id, &element))
             }
-        });
+            _ => None,
+        };
+        if *ty != RustType::DateTime && m.traits.has("smithy.api#timestampFormat") {
+            // Smithy's selector for the trait is `:test(timestamp, member > timestamp)`: a
+            // format for a list's items belongs on the list's member.
+            self.diags.push(Diagnostic::new(
+                at,
+                "timestampFormat applies only to timestamps and to members that target one; put \
+                 it on the member of the list or map, or on the timestamp shape",
+            ));
+        }
+        if matches!(ty, RustType::List(..) | RustType::Map(..)) {
+            let mut seen = BTreeSet::new();
+            if let Some((inner, f)) = self.nested_text_timestamps(&m.target, &mut seen) {
+                // Each serde helper knows one level of collection; deeper ones would need a
+                // helper per shape of nesting.
+                self.diags.push(Diagnostic::new(
+                    at,
+                    format!(
+                        "timestamps with timestampFormat {} in a list or map nested in another \
+                         list or map are not supported ({inner})",
+                        f.as_str()
+                    ),
+                ));
+            }
+        }
         Binding::JsonBody {
             wire_name: m.name.clone(),
             timestamp_format,
         }
+    }
+
+    /// The format of a member that targets a timestamp: the member's trait, else the target's,
+    /// else epoch seconds.
+    fn timestamp_format(&mut self, at: &str, m: &Member) -> TimestampFormat {
+        let named = m.traits.str("smithy.api#timestampFormat").or_else(|| {
+            self.index
+                .expect(&m.target)
+                .traits
+                .str("smithy.api#timestampFormat")
+        });
+        match named {
+            None => TimestampFormat::EpochSeconds,
+            Some(f) => TimestampFormat::parse(f).unwrap_or_else(|| {
+                self.diags.push(Diagnostic::new(
+                    at,
+                    format!("unknown timestampFormat {f:?}"),
+                ));
+                TimestampFormat::EpochSeconds
+            }),
+        }
+    }
+
+    /// A list's member or a map's value, with its id (`List$member`, `Map$value`).
+    fn element(&self, collection: &str) -> Option<(String, Member)> {
+        let shape = self.index.expect(collection);
+        let m = match shape.ty {
+            ShapeType::List => shape.members.first()?,
+            ShapeType::Map => shape.members.get(1)?,
+            _ => return None,
+        };
+        Some((format!("{}${}", shape.id, m.name), m.clone()))
+    }
+
+    /// The first member, in a list or map held by the list or map `collection`, that targets a
+    /// timestamp in a text format.
+    fn nested_text_timestamps(
+        &mut self,
+        collection: &str,
+        seen: &mut BTreeSet<String>,
+    ) -> Option<(String, TimestampFormat)> {
+        if !seen.insert(collection.to_owned()) {
+            return None;
+        }
+        let (_, element) = self.element(collection)?;
+        let (inner_id, inner) = self.element(&element.target)?;
+        if self.index.expect(&inner.target).ty == ShapeType::Timestamp {
+            let f = self.timestamp_format(&inner_id, &inner);
+            if f != TimestampFormat::EpochSeconds {
+                return Some((inner_id, f));
+            }
+        }
+        self.nested_text_timestamps(&element.target, seen)
     }
 
     pub(super) fn structure(
@@ -621,6 +676,89 @@ mod tests {
                 ("At", json("At", Some(TimestampFormat::HttpDate))),
                 ("Since", json("Since", Some(TimestampFormat::DateTime))),
                 ("Plain", json("Plain", Some(TimestampFormat::EpochSeconds))),
+            ]
+        );
+    }
+
+    #[test]
+    fn lists_and_maps_of_timestamps_carry_their_members_format() {
+        let mut m = base();
+        m["shapes"]["ex#Iso"] = json!({"type": "timestamp",
+            "traits": {"smithy.api#timestampFormat": "date-time"}});
+        m["shapes"]["ex#IsoList"] = json!({"type": "list", "member": {"target": "ex#Iso"}});
+        m["shapes"]["ex#HttpList"] = json!({"type": "list", "member": {"target": "ex#Iso",
+            "traits": {"smithy.api#timestampFormat": "http-date"}}, "traits": {"smithy.api#sparse": {}}});
+        m["shapes"]["ex#IsoMap"] = json!({"type": "map", "key": {"target": "smithy.api#String"},
+            "value": {"target": "smithy.api#Timestamp", "traits": {"smithy.api#timestampFormat": "date-time"}}});
+        m["shapes"]["ex#EpochList"] =
+            json!({"type": "list", "member": {"target": "smithy.api#Timestamp"}});
+        let members = &mut m["shapes"]["ex#OpInput"]["members"];
+        members["Isos"] = json!({"target": "ex#IsoList"});
+        members["Https"] = json!({"target": "ex#HttpList"});
+        members["IsoMap"] = json!({"target": "ex#IsoMap"});
+        members["Epochs"] = json!({"target": "ex#EpochList"});
+        let plan = plan_of(&m).expect("lists and maps of timestamps in any format plan");
+        let formats: Vec<(&str, Option<TimestampFormat>)> = plan.operations[0]
+            .input
+            .fields
+            .iter()
+            .map(|f| match &f.binding {
+                Binding::JsonBody {
+                    timestamp_format, ..
+                } => (f.member_name.as_str(), *timestamp_format),
+            })
+            .collect();
+        assert_eq!(
+            formats,
+            vec![
+                ("Name", None),
+                ("Isos", Some(TimestampFormat::DateTime)),
+                ("Https", Some(TimestampFormat::HttpDate)),
+                ("IsoMap", Some(TimestampFormat::DateTime)),
+                ("Epochs", Some(TimestampFormat::EpochSeconds)),
+            ]
+        );
+    }
+
+    #[test]
+    fn nested_collections_of_formatted_timestamps_are_reported() {
+        let mut m = base();
+        m["shapes"]["ex#IsoList"] = json!({"type": "list", "member": {"target": "smithy.api#Timestamp",
+            "traits": {"smithy.api#timestampFormat": "date-time"}}});
+        m["shapes"]["ex#Lists"] = json!({"type": "list", "member": {"target": "ex#IsoList"}});
+        m["shapes"]["ex#MapOfLists"] = json!({"type": "map", "key": {"target": "smithy.api#String"},
+            "value": {"target": "ex#Lists"}});
+        m["shapes"]["ex#EpochList"] =
+            json!({"type": "list", "member": {"target": "smithy.api#Timestamp"}});
+        m["shapes"]["ex#EpochLists"] =
+            json!({"type": "list", "member": {"target": "ex#EpochList"}});
+        let members = &mut m["shapes"]["ex#OpInput"]["members"];
+        members["Lists"] = json!({"target": "ex#Lists"});
+        members["Deep"] = json!({"target": "ex#MapOfLists"});
+        members["EpochLists"] = json!({"target": "ex#EpochLists"});
+        assert_eq!(
+            problems(&m),
+            vec![
+                "ex#OpInput$Deep: timestamps with timestampFormat date-time in a list or map \
+                 nested in another list or map are not supported (ex#IsoList$member)",
+                "ex#OpInput$Lists: timestamps with timestampFormat date-time in a list or map \
+                 nested in another list or map are not supported (ex#IsoList$member)",
+            ]
+        );
+    }
+
+    #[test]
+    fn timestamp_format_on_a_member_targeting_a_list_is_reported() {
+        let mut m = base();
+        m["shapes"]["ex#Times"] =
+            json!({"type": "list", "member": {"target": "smithy.api#Timestamp"}});
+        m["shapes"]["ex#OpInput"]["members"]["Times"] = json!({"target": "ex#Times",
+            "traits": {"smithy.api#timestampFormat": "date-time"}});
+        assert_eq!(
+            problems(&m),
+            vec![
+                "ex#OpInput$Times: timestampFormat applies only to timestamps and to members that \
+                 target one; put it on the member of the list or map, or on the timestamp shape"
             ]
         );
     }
