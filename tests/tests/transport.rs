@@ -110,6 +110,21 @@ fn client_with(transport: impl HttpClient + 'static, max_attempts: u32) -> memor
     memorydb::Client::new(config)
 }
 
+/// FailoverShard of shard `0001` of cluster `c1`.
+async fn failover(
+    client: &memorydb::Client,
+) -> Result<
+    memorydb::operation::failover_shard::FailoverShardOutput,
+    SdkError<memorydb::operation::failover_shard::FailoverShardError>,
+> {
+    client
+        .failover_shard()
+        .cluster_name("c1")
+        .shard_name("0001")
+        .send()
+        .await
+}
+
 const FAILED_OVER: &str = r#"{"Cluster":{"Name":"c1","Status":"failing-over"}}"#;
 
 #[tokio::test]
@@ -119,11 +134,7 @@ async fn a_custom_transport_carries_every_attempt_of_a_signed_request() {
             Answer::Status(503, ""),
             Answer::Status(200, FAILED_OVER),
         ]);
-        let out = client_with(transport.clone(), 3)
-            .failover_shard()
-            .cluster_name("c1")
-            .shard_name("0001")
-            .send()
+        let out = failover(&client_with(transport.clone(), 3))
             .await
             .expect("the second attempt succeeds");
         assert_eq!(out.cluster().and_then(|c| c.status()), Some("failing-over"));
@@ -169,11 +180,7 @@ async fn a_streamed_body_over_the_cap_stops_being_read() {
         let transport = Scripted::new(vec![Answer::Body(ResponseBody::from_body(
             StreamBody::new(chunks),
         ))]);
-        let err = client_with(transport, 3)
-            .failover_shard()
-            .cluster_name("c1")
-            .shard_name("0001")
-            .send()
+        let err = failover(&client_with(transport, 3))
             .await
             .expect_err("the body passes the 10 KiB cap");
         let SdkError::ResponseError(e) = &err else {
@@ -203,13 +210,7 @@ async fn connector_error_kinds_decide_the_retry() {
             Answer::Fail(|| ConnectorError::io("connection reset")),
             Answer::Fail(|| ConnectorError::io("connection reset")),
         ]);
-        let err = client_with(io.clone(), 3)
-            .failover_shard()
-            .cluster_name("c1")
-            .shard_name("0001")
-            .send()
-            .await
-            .unwrap_err();
+        let err = failover(&client_with(io.clone(), 3)).await.unwrap_err();
         assert!(matches!(err, SdkError::DispatchFailure(_)), "{err:?}");
         assert_eq!(io.seen().len(), 3);
 
@@ -218,24 +219,14 @@ async fn connector_error_kinds_decide_the_retry() {
             Answer::Fail(|| ConnectorError::timeout("no connection")),
             Answer::Status(200, FAILED_OVER),
         ]);
-        client_with(timeout.clone(), 3)
-            .failover_shard()
-            .cluster_name("c1")
-            .shard_name("0001")
-            .send()
+        failover(&client_with(timeout.clone(), 3))
             .await
             .expect("retried after a connect timeout");
         assert_eq!(timeout.seen().len(), 2);
 
         // Refused before sending: never retried.
         let user = Scripted::new(vec![Answer::Fail(|| ConnectorError::user("bad header"))]);
-        let err = client_with(user.clone(), 3)
-            .failover_shard()
-            .cluster_name("c1")
-            .shard_name("0001")
-            .send()
-            .await
-            .unwrap_err();
+        let err = failover(&client_with(user.clone(), 3)).await.unwrap_err();
         assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
         assert_eq!(user.seen().len(), 1);
     })
@@ -263,13 +254,7 @@ async fn one_hyper_client_shared_by_two_clients_uses_one_connection() {
         let first = local_client(&shared_server.url(), Some(http.clone()));
         let second = local_client(&shared_server.url(), Some(http.clone()));
         for client in [&first, &second, &first] {
-            client
-                .failover_shard()
-                .cluster_name("c1")
-                .shard_name("0001")
-                .send()
-                .await
-                .unwrap();
+            failover(client).await.unwrap();
         }
         assert_eq!(shared_server.request_count(), 3);
         assert_eq!(
@@ -283,13 +268,7 @@ async fn one_hyper_client_shared_by_two_clients_uses_one_connection() {
         let first = local_client(&separate_server.url(), None);
         let second = local_client(&separate_server.url(), None);
         for client in [&first, &second] {
-            client
-                .failover_shard()
-                .cluster_name("c1")
-                .shard_name("0001")
-                .send()
-                .await
-                .unwrap();
+            failover(client).await.unwrap();
         }
         assert_eq!(separate_server.connection_count(), 2);
     })
@@ -317,13 +296,7 @@ async fn clients_made_from_one_loaded_config_share_its_pool() {
         let first = memorydb::Client::new(config.clone());
         let second = memorydb::Client::new(config);
         for client in [&first, &second] {
-            client
-                .failover_shard()
-                .cluster_name("c1")
-                .shard_name("0001")
-                .send()
-                .await
-                .unwrap();
+            failover(client).await.unwrap();
         }
         assert_eq!(server.request_count(), 2);
         assert_eq!(server.connection_count(), 1);
